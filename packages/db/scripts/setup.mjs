@@ -1,0 +1,1 @@
+console.log("db setup: not yet implemented");

@@ -1,0 +1,2 @@
+export * from './auth-error.js';
+export * from './schemas.js';

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+export const usernameSchema = z
+  .string()
+  .min(3)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'only letters, digits, "_", "." and "-"');
+
+export const passwordSchema = z.string().min(8).max(256);
+
+export const credentialsInput = z.object({ username: usernameSchema, password: passwordSchema });
+export type CredentialsInput = z.infer<typeof credentialsInput>;
+
+// A refresh token is `<sessionId>.<secret>`; the bound only keeps junk small, the store decides.
+export const refreshInput = z.object({ refreshToken: z.string().min(1).max(512) });
+export type RefreshInput = z.infer<typeof refreshInput>;
+
+export const sessionIdSchema = z.string().min(1).max(64);
+export const revokeSessionInput = z.object({ sessionId: sessionIdSchema });
+export type RevokeSessionInput = z.infer<typeof revokeSessionInput>;
+
+/** Epoch milliseconds: every time on the wire is one. */
+const epochMs = z.number().int();
+
+export const publicUser = z.object({ id: z.string(), username: z.string() });
+export type PublicUser = z.infer<typeof publicUser>;
+
+export const tokenPairOutput = z.object({
+  accessToken: z.string(),
+  accessTokenExpiresAt: epochMs,
+  refreshToken: z.string(),
+  refreshTokenExpiresAt: epochMs,
+});
+export type TokenPair = z.infer<typeof tokenPairOutput>;
+
+export const loginOutput = tokenPairOutput.extend({ user: publicUser, sessionId: z.string() });
+export type LoginOutput = z.infer<typeof loginOutput>;
+
+export const sessionInfo = z.object({
+  id: z.string(),
+  createdAt: epochMs,
+  lastActiveAt: epochMs,
+  idleExpiresAt: epochMs,
+  absoluteExpiresAt: epochMs,
+});
+export type SessionInfo = z.infer<typeof sessionInfo>;
+
+export const meOutput = z.object({ user: publicUser, session: sessionInfo });
+export type MeOutput = z.infer<typeof meOutput>;
+
+export const sessionListItem = z.object({
+  id: z.string(),
+  createdAt: epochMs,
+  lastActiveAt: epochMs,
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  current: z.boolean(),
+});
+export const sessionsOutput = z.array(sessionListItem);
+export type SessionListItem = z.infer<typeof sessionListItem>;
+
+export const okOutput = z.object({ ok: z.literal(true) });
+export const logoutAllOutput = z.object({ revoked: z.number().int() });
+export const pingOutput = z.object({ pong: z.literal(true) });
