@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLatchServer } from './app.js';
+import { parseSettings, SettingsError } from './config.js';
+import { prepareDatabase } from './prepare-database.js';
+import { waitForStore } from './wait-for-store.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+let settings: ReturnType<typeof parseSettings>;
+try {
+  settings = parseSettings(process.env);
+} catch (error) {
+  if (!(error instanceof SettingsError)) throw error;
+  console.error(`latch: ${error.message}`);
+  process.exit(1);
+}
+
+const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const server = await createLatchServer(settings, { webDist });
+const { app } = server;
+
+await prepareDatabase(settings, server, app.log);
+await waitForStore(server.store, app.log);
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+
+await app.listen({ port: settings.PORT, host: settings.HOST });
+app.log.info(
+  {
+    store: server.store.kind,
+    db: server.db.provider,
+    webApp: existsSync(path.join(webDist, 'index.html')),
+  },
+  'latch is ready',
+);

@@ -1,0 +1,38 @@
+import type { AuthErrorCode } from '@latch/shared';
+
+/** An auth failure with its SPEC code; the procedure layer turns it into a tRPC error. */
+export class AuthError extends Error {
+  override name = 'AuthError';
+  readonly code: AuthErrorCode;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: AuthErrorCode, options: { message?: string; retryAfterMs?: number } = {}) {
+    super(options.message ?? defaultMessages[code]);
+    this.code = code;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** A request that cannot be served for a reason that is not about authentication. */
+export class RequestError extends Error {
+  override name = 'RequestError';
+  readonly kind: 'NOT_FOUND' | 'CONFLICT';
+
+  constructor(kind: 'NOT_FOUND' | 'CONFLICT', message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+const defaultMessages: Record<AuthErrorCode, string> = {
+  TOKEN_MISSING: 'Sign in first: no bearer token was sent.',
+  TOKEN_INVALID: 'The access token is not valid.',
+  TOKEN_EXPIRED: 'The access token has expired.',
+  SESSION_EXPIRED: 'Your session has expired, please log in again.',
+  SESSION_REVOKED: 'This session has been ended.',
+  REFRESH_INVALID: 'The refresh token is not valid.',
+  REFRESH_REUSED: 'The refresh token was already used; the session has been ended.',
+  INVALID_CREDENTIALS: 'Wrong username or password.',
+  RATE_LIMITED: 'Too many login attempts; try again later.',
+  AUTH_UNAVAILABLE: 'Authentication is temporarily unavailable; try again shortly.',
+};

@@ -1,0 +1,6 @@
+import { router, publicProcedure } from '../trpc.js';
+
+export const systemRouter = router({
+  /** No I/O: liveness, and the baseline the auth-overhead benchmark compares against. */
+  ping: publicProcedure.query(() => ({ pong: true as const })),
+});

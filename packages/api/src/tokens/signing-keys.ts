@@ -1,0 +1,91 @@
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { base64url, calculateJwkThumbprint, exportJWK } from 'jose';
+
+export type JwtAlgorithm = 'EdDSA' | 'HS256';
+
+/** The key that signs new tokens plus every key whose tokens are still accepted, by `kid`. */
+export interface SigningKeys {
+  alg: JwtAlgorithm;
+  kid: string;
+  signingKey: KeyObject | Uint8Array;
+  verifyKeys: ReadonlyMap<string, KeyObject | Uint8Array>;
+}
+
+export interface SigningKeyMaterial {
+  alg: JwtAlgorithm;
+  /** HS256 secret (≥ 32 bytes) */
+  secret?: string;
+  /** Ed25519 private key, PEM PKCS#8 */
+  privateKeyPem?: string;
+  /**
+   * Keys retired from signing but still verifying, so rotation logs nobody out: HS256 secrets, or
+   * Ed25519 public keys as base64url (the JWK `x`) or PEM SPKI.
+   */
+  previous?: readonly string[];
+}
+
+export class SigningKeyError extends Error {
+  override name = 'SigningKeyError';
+}
+
+export async function loadSigningKeys(material: SigningKeyMaterial): Promise<SigningKeys> {
+  return material.alg === 'HS256' ? loadHmacKeys(material) : loadEd25519Keys(material);
+}
+
+function loadHmacKeys(material: SigningKeyMaterial): SigningKeys {
+  const secrets = [material.secret, ...(material.previous ?? [])];
+  const verifyKeys = new Map<string, Uint8Array>();
+  for (const secret of secrets) {
+    if (secret === undefined || Buffer.byteLength(secret) < 32) {
+      throw new SigningKeyError('an HS256 secret must be at least 32 bytes');
+    }
+    verifyKeys.set(hmacKid(secret), new TextEncoder().encode(secret));
+  }
+  const kid = hmacKid(material.secret!);
+  return { alg: 'HS256', kid, signingKey: verifyKeys.get(kid)!, verifyKeys };
+}
+
+// Derived from the secret (one-way, domain-separated) so it names the key without revealing it.
+function hmacKid(secret: string): string {
+  return createHash('sha256').update(`latch-hs256-kid:${secret}`).digest('base64url').slice(0, 16);
+}
+
+async function loadEd25519Keys(material: SigningKeyMaterial): Promise<SigningKeys> {
+  if (!material.privateKeyPem) throw new SigningKeyError('an Ed25519 private key is required');
+  let signingKey: KeyObject;
+  try {
+    signingKey = createPrivateKey({ key: material.privateKeyPem, format: 'pem' });
+  } catch {
+    throw new SigningKeyError('the private key is not a PEM PKCS#8 key');
+  }
+  if (signingKey.asymmetricKeyType !== 'ed25519') {
+    throw new SigningKeyError(`the private key is ${signingKey.asymmetricKeyType}, not Ed25519`);
+  }
+  const publicKeys = [createPublicKey(signingKey)];
+  for (const entry of material.previous ?? []) publicKeys.push(importEd25519Public(entry));
+
+  const verifyKeys = new Map<string, KeyObject>();
+  for (const key of publicKeys) verifyKeys.set(await ed25519Kid(key), key);
+  return { alg: 'EdDSA', kid: await ed25519Kid(publicKeys[0]!), signingKey, verifyKeys };
+}
+
+function importEd25519Public(entry: string): KeyObject {
+  try {
+    if (entry.includes('BEGIN PUBLIC KEY')) return createPublicKey({ key: entry, format: 'pem' });
+    if (base64url.decode(entry).length !== 32) throw new Error('not 32 bytes');
+    return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: entry }, format: 'jwk' });
+  } catch {
+    throw new SigningKeyError('a previous Ed25519 key is neither PEM SPKI nor a base64url public key');
+  }
+}
+
+/** RFC 7638 thumbprint: the same public key always gets the same kid, on every instance. */
+async function ed25519Kid(publicKey: KeyObject): Promise<string> {
+  return calculateJwkThumbprint(await exportJWK(publicKey));
+}
+
+/** The base64url public key of an Ed25519 private key: what to list as a previous key. */
+export async function ed25519PublicKeyOf(privateKeyPem: string): Promise<string> {
+  const jwk = await exportJWK(createPublicKey(createPrivateKey(privateKeyPem)));
+  return jwk.x!;
+}

@@ -1,0 +1,73 @@
+import { type AuthErrorData, authErrorTrpcCode } from '@latch/shared';
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Authenticated, AuthService, RequestOrigin } from './auth-service.js';
+import { AuthError, RequestError } from './errors.js';
+import { StoreUnavailableError } from './session/session-store.js';
+
+/** Built per request by the host (apps/server) from its HTTP request. */
+export interface LatchContext {
+  auth: AuthService;
+  origin: RequestOrigin;
+  authorization: string | undefined;
+}
+
+const t = initTRPC.context<LatchContext>().create({
+  // Stack traces never go on the wire; the host logs failures with them.
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const { stack: _stack, ...base } = shape.data;
+    const cause = error.cause;
+    const auth: AuthErrorData = {};
+    if (cause instanceof AuthError) {
+      auth.authCode = cause.code;
+      if (cause.retryAfterMs !== undefined) auth.retryAfterMs = cause.retryAfterMs;
+    }
+    // zod's field errors for a `BAD_REQUEST` on input, keyed by field path
+    const fieldErrors = error.code === 'BAD_REQUEST' ? fieldErrorsOf(cause) : undefined;
+    const message = error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
+    return { ...shape, message, data: { ...base, ...auth, ...(fieldErrors && { fieldErrors }) } };
+  },
+});
+
+/** Turns service errors into tRPC errors carrying the SPEC's codes. */
+export function toTRPCError(error: unknown): TRPCError | undefined {
+  if (error instanceof StoreUnavailableError) error = new AuthError('AUTH_UNAVAILABLE');
+  if (error instanceof AuthError) {
+    return new TRPCError({ code: authErrorTrpcCode[error.code], message: error.message, cause: error });
+  }
+  if (error instanceof RequestError) {
+    return new TRPCError({ code: error.kind, message: error.message, cause: error });
+  }
+  return undefined;
+}
+
+const mapServiceErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapServiceErrors);
+
+/** Every protected call: verify the bearer token, check and slide the session, in one store trip. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const authenticated: Authenticated = await ctx.auth.authenticate(ctx.authorization);
+  return next({ ctx: authenticated });
+});
+
+/** zod (or any Standard Schema) issues as `{ "field.path": [messages] }`. */
+function fieldErrorsOf(cause: unknown): Record<string, string[]> | undefined {
+  if (!cause || typeof cause !== 'object' || !('issues' in cause) || !Array.isArray(cause.issues)) {
+    return undefined;
+  }
+  const fields: Record<string, string[]> = {};
+  for (const issue of cause.issues as { path?: PropertyKey[]; message: string }[]) {
+    const key = (issue.path ?? []).map(String).join('.') || '(input)';
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}

@@ -1,0 +1,3 @@
+export { freePort, waitFor } from './free-port.js';
+export { type LatchProcess, startLatchProcess } from './latch-process.js';
+export { type RedisServer, startRedisServer } from './redis-server.js';
