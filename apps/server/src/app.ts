@@ -53,7 +53,7 @@ export async function createLatchServer(
   const clock = options.clock ?? systemClock;
   const authSettings = authSettingsOf(settings);
   const keys = await loadSigningKeys(signingKeyMaterial(settings, options.dataDir ?? 'data'));
-  const store = createSessionStore(settings, sessionTimeoutsOf(authSettings));
+  const store = createSessionStore(settings, sessionTimeoutsOf(authSettings), clock);
   const db = openDatabase(settings.DATABASE_URL);
   const auth = new AuthService({
     users: db.users,

@@ -1,4 +1,5 @@
 import {
+  type Clock,
   type LoginAttemptStore,
   MemorySessionStore,
   RedisSessionStore,
@@ -21,7 +22,11 @@ const redisOptions: RedisOptions = {
 };
 
 /** The in-process store unless Redis is configured (cluster nodes take precedence). */
-export function createSessionStore(settings: Settings, timeouts: SessionTimeouts): Store {
+export function createSessionStore(
+  settings: Settings,
+  timeouts: SessionTimeouts,
+  clock?: Clock,
+): Store {
   const prefix = settings.REDIS_PREFIX;
   if (settings.REDIS_CLUSTER_NODES) {
     const nodes = settings.REDIS_CLUSTER_NODES.map((node) => {
@@ -38,5 +43,5 @@ export function createSessionStore(settings: Settings, timeouts: SessionTimeouts
   if (settings.REDIS_URL) {
     return new RedisSessionStore(new Redis(settings.REDIS_URL, redisOptions), { prefix, timeouts });
   }
-  return new MemorySessionStore(timeouts);
+  return new MemorySessionStore(timeouts, clock);
 }

@@ -7,7 +7,9 @@
  * large numbers in exponent form, so computed times are never stringified here.
  *
  * Session hash fields: uid, un (username), cat (created), la (last active), abs (absolute expiry), ip, ua,
- * rh (live refresh hash), rx (its expiry), ph (previous refresh hash), r:<hash> (every retired hash).
+ * rh (live refresh hash), rx (its expiry), ph (previous refresh hash), pa (when ph was rotated),
+ * r:<hash> (every retired hash). The grace window is judged by `pa` against the caller's clock
+ * (like every other deadline here); the grace key's own TTL only cleans up.
  */
 
 // Shared prelude: liveness of one session. Returns nil when alive, else the status string.
@@ -84,18 +86,19 @@ export const rotateScript = `${CHECK}
 local now, idle, tomb = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local status = dead(KEYS[1], KEYS[2], now, idle)
 if status then return {status} end
-local f = redis.call('HMGET', KEYS[1], 'rh', 'rx', 'ph', 'cat', 'la', 'abs', 'un')
+local f = redis.call('HMGET', KEYS[1], 'rh', 'rx', 'ph', 'cat', 'la', 'abs', 'un', 'pa')
 local presented = ARGV[5]
 if presented == f[1] then
   if now >= tonumber(f[2]) then return {'invalid'} end
   local la = f[5]
   if now > tonumber(la) then la = ARGV[1] end
-  redis.call('HSET', KEYS[1], 'rh', ARGV[6], 'rx', ARGV[7], 'ph', presented, 'la', la, 'r:' .. presented, ARGV[1])
+  redis.call('HSET', KEYS[1], 'rh', ARGV[6], 'rx', ARGV[7], 'ph', presented, 'pa', ARGV[1], 'la', la,
+    'r:' .. presented, ARGV[1])
   redis.call('PEXPIRE', KEYS[1], ttl_of(tonumber(la), tonumber(f[6]), idle, now))
   redis.call('SET', KEYS[3], ARGV[8], 'PX', ARGV[4])
   return {'rotated', f[4], la, f[6], f[7]}
 end
-if presented == f[3] then
+if presented == f[3] and now < tonumber(f[8]) + tonumber(ARGV[4]) then
   local kept = redis.call('GET', KEYS[3])
   if kept then return {'grace', f[4], f[5], f[6], f[7], kept} end
 end

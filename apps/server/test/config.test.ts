@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseSettings, SettingsError } from '../src/config.js';
+
+describe('settings', () => {
+  it('has the SPEC defaults', () => {
+    const s = parseSettings({});
+    expect(s).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'file:./data/latch.db',
+      REDIS_PREFIX: 'latch:',
+      ACCESS_TOKEN_TTL: 900,
+      REFRESH_TOKEN_TTL: 2_592_000,
+      REFRESH_REUSE_GRACE: 10,
+      SESSION_IDLE_TIMEOUT: 1800,
+      SESSION_ABSOLUTE_TIMEOUT: 604_800,
+      SESSION_POLICY: 'multi',
+      JWT_ALG: 'EdDSA',
+      LOGIN_RATE_LIMIT: { attempts: 5, windowMs: 900_000 },
+      ALLOW_REGISTRATION: true,
+      TRUST_PROXY: false,
+      LOG_LEVEL: 'info',
+    });
+    expect(s.REDIS_URL).toBeUndefined();
+  });
+
+  it('treats empty values as unset and parses lists', () => {
+    const s = parseSettings({
+      PORT: '',
+      REDIS_CLUSTER_NODES: '127.0.0.1:7000, 127.0.0.1:7001',
+      CORS_ORIGINS: 'http://localhost:5173,https://app.example',
+      TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+      LOGIN_RATE_LIMIT: '10/60',
+      JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----',
+    });
+    expect(s.PORT).toBe(3000);
+    expect(s.REDIS_CLUSTER_NODES).toEqual(['127.0.0.1:7000', '127.0.0.1:7001']);
+    expect(s.CORS_ORIGINS).toEqual(['http://localhost:5173', 'https://app.example']);
+    expect(s.TRUST_PROXY).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(parseSettings({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(s.LOGIN_RATE_LIMIT).toEqual({ attempts: 10, windowMs: 60_000 });
+    expect(s.JWT_PRIVATE_KEY).toContain('\nabc\n');
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['ACCESS_TOKEN_TTL', '-5'],
+    ['ACCESS_TOKEN_TTL', '1.5'],
+    ['SESSION_IDLE_TIMEOUT', 'abc'],
+    ['SESSION_POLICY', 'many'],
+    ['JWT_ALG', 'RS256'],
+    ['JWT_SECRET', 'too-short'],
+    ['LOGIN_RATE_LIMIT', '5 per minute'],
+    ['LOGIN_RATE_LIMIT', '0/60'],
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['REDIS_CLUSTER_NODES', 'localhost'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['ALLOW_REGISTRATION', 'maybe'],
+    ['CORS_ORIGINS', 'not a url'],
+    ['TRUST_PROXY', 'sometimes'],
+    ['LOG_LEVEL', 'loud'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    expect(() => parseSettings({ [name]: value })).toThrow(SettingsError);
+    expect(() => parseSettings({ [name]: value })).toThrow(new RegExp(`^Invalid settings:\\n  ${name}: `));
+  });
+
+  it('never echoes secrets in the message', () => {
+    expect(() => parseSettings({ JWT_SECRET: 'hunter2' })).toThrow(/JWT_SECRET: must be at least 32 bytes$/);
+  });
+
+  it('requires Redis and a signing key in production', () => {
+    expect(() => parseSettings({ NODE_ENV: 'production' })).toThrow(/REDIS_URL: is required when NODE_ENV=production/);
+    expect(() => parseSettings({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' })).toThrow(/JWT_PRIVATE_KEY: is required/);
+    expect(() => parseSettings({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', JWT_ALG: 'HS256' })).toThrow(/JWT_SECRET: is required/);
+    expect(
+      parseSettings({ NODE_ENV: 'production', REDIS_CLUSTER_NODES: 'r:7000', JWT_ALG: 'HS256', JWT_SECRET: 'x'.repeat(32) }).NODE_ENV,
+    ).toBe('production');
+  });
+});

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { type RedisServer, startRedisServer } from '@latch/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisSessionStore } from '../src/session/redis-session-store.js';
+import { StoreUnavailableError } from '../src/session/session-store.js';
+import { contractTimeouts, sessionStoreContract } from './session-store.contract.js';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(() => redis?.stop());
+
+const prefix = `test:${randomUUID().slice(0, 8)}:`;
+const clients: Redis[] = [];
+const connect = () => {
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+  clients.push(client);
+  return client;
+};
+
+sessionStoreContract(
+  'redis',
+  async () => new RedisSessionStore(connect(), { prefix, timeouts: contractTimeouts }),
+  (store) => store.close(),
+);
+
+describe('RedisSessionStore specifics', () => {
+  it('gives every key it writes a TTL and uses one hash tag per user', async () => {
+    const client = connect();
+    const store = new RedisSessionStore(client, { prefix: `${prefix}ttl:`, timeouts: contractTimeouts });
+    const now = Date.now();
+    const userId = randomUUID();
+    const base = { userId, username: 'u', createdAt: now, lastActiveAt: now, ip: null, userAgent: null, refreshExpiresAt: now + 60_000 };
+    await store.create({ ...base, id: 'a', absoluteExpiresAt: now + 3_600_000, refreshHash: 'h0' }, { replaceOthers: false });
+    await store.create({ ...base, id: 'b', absoluteExpiresAt: now + 3_600_000, refreshHash: 'h0' }, { replaceOthers: false });
+    await store.rotateRefresh({ userId, sessionId: 'a' }, { presentedHash: 'h0', nextHash: 'h1', nextExpiresAt: now + 60_000, result: {} }, now);
+    await store.revoke({ userId, sessionId: 'b' });
+    await store.consume('k', 5, 60_000, now);
+    const keys = await client.keys(`${prefix}ttl:*`);
+    expect(keys.length).toBeGreaterThanOrEqual(5);
+    for (const key of keys) {
+      expect(await client.pttl(key), key).toBeGreaterThan(0);
+      if (!key.includes('login:')) expect(key).toContain(`{${userId}}`);
+    }
+    await store.close();
+  });
+
+  it('reports an unreachable server as StoreUnavailableError, fast', async () => {
+    const dead = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const store = new RedisSessionStore(dead, { prefix, timeouts: contractTimeouts });
+    const started = Date.now();
+    await expect(store.touch({ userId: 'u', sessionId: 's' }, Date.now())).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    dead.disconnect();
+  });
+});

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SessionRecord } from '../src/session/session-record.js';
+import type { SessionTimeouts } from '../src/session/session-policy.js';
+import type { LoginAttemptStore, SessionStore } from '../src/session/session-store.js';
+
+export const contractTimeouts: SessionTimeouts = {
+  idleTimeoutMs: 60_000,
+  absoluteTimeoutMs: 3_600_000,
+  tombstoneMs: 120_000,
+  refreshReuseGraceMs: 2_000,
+};
+
+type Store = SessionStore & LoginAttemptStore;
+
+/**
+ * The behaviour every session store must have. Times are passed explicitly (`now`) and kept
+ * close to the real clock so the Redis TTLs (real time) and the policy checks agree.
+ */
+export function sessionStoreContract(name: string, open: () => Promise<Store>, close: (s: Store) => Promise<void>) {
+  describe(`SessionStore contract: ${name}`, () => {
+    let store: Store;
+    let userId: string;
+    beforeEach(async () => {
+      store ??= await open();
+      userId = randomUUID();
+    });
+    afterAll(async () => {
+      if (store) await close(store);
+    });
+
+    const record = (overrides: Partial<SessionRecord> = {}): SessionRecord => {
+      const now = Date.now();
+      return {
+        id: randomUUID().slice(0, 22),
+        userId,
+        username: 'alice',
+        createdAt: now,
+        lastActiveAt: now,
+        absoluteExpiresAt: now + contractTimeouts.absoluteTimeoutMs,
+        ip: '127.0.0.1',
+        userAgent: 'vitest',
+        refreshHash: 'hash-0',
+        refreshExpiresAt: now + 600_000,
+        ...overrides,
+      };
+    };
+    const ref = (s: SessionRecord) => ({ userId: s.userId, sessionId: s.id });
+
+    it('creates a session that touch finds and slides', async () => {
+      const s = record();
+      await store.create(s, { replaceOthers: false });
+      const later = s.lastActiveAt + 5_000;
+      const check = await store.touch(ref(s), later);
+      expect(check).toEqual({
+        status: 'active',
+        session: {
+          id: s.id,
+          userId,
+          username: 'alice',
+          createdAt: s.createdAt,
+          lastActiveAt: later,
+          absoluteExpiresAt: s.absoluteExpiresAt,
+        },
+      });
+      const peeked = await store.peek(ref(s), later + 1_000);
+      expect(peeked.status === 'active' && peeked.session.lastActiveAt).toBe(later);
+    });
+
+    it('answers expired for an unknown session and for one idle past the timeout', async () => {
+      expect(await store.touch({ userId, sessionId: 'nope' }, Date.now())).toEqual({ status: 'expired' });
+      const s = record();
+      await store.create(s, { replaceOthers: false });
+      const idleEnd = s.lastActiveAt + contractTimeouts.idleTimeoutMs;
+      expect((await store.peek(ref(s), idleEnd - 1)).status).toBe('active');
+      expect(await store.touch(ref(s), idleEnd)).toEqual({ status: 'expired' });
+      // and it stays gone: the expired session was deleted, not merely refused
+      expect(await store.touch(ref(s), s.lastActiveAt)).toEqual({ status: 'expired' });
+    });
+
+    it('expires at the absolute lifetime however active the session is', async () => {
+      const now = Date.now();
+      const s = record({ absoluteExpiresAt: now + 30_000 });
+      await store.create(s, { replaceOthers: false });
+      expect((await store.touch(ref(s), now + 20_000)).status).toBe('active');
+      expect((await store.touch(ref(s), now + 29_999)).status).toBe('active');
+      expect(await store.touch(ref(s), now + 30_000)).toEqual({ status: 'expired' });
+    });
+
+    it('revokes one session with a tombstone, leaving the others alive', async () => {
+      const a = record();
+      const b = record();
+      await store.create(a, { replaceOthers: false });
+      await store.create(b, { replaceOthers: false });
+      expect(await store.revoke(ref(a))).toBe(true);
+      expect(await store.revoke(ref(a))).toBe(false);
+      expect(await store.touch(ref(a), Date.now())).toEqual({ status: 'revoked' });
+      expect((await store.touch(ref(b), Date.now())).status).toBe('active');
+      expect(await store.revoke({ userId: randomUUID(), sessionId: b.id })).toBe(false);
+    });
+
+    it('lists live sessions oldest first and revokes them all', async () => {
+      const now = Date.now();
+      const a = record({ createdAt: now - 10, userAgent: null, ip: null });
+      const b = record({ createdAt: now });
+      await store.create(b, { replaceOthers: false });
+      await store.create(a, { replaceOthers: false });
+      const list = await store.list(userId, now);
+      expect(list.map((e) => e.id)).toEqual([a.id, b.id]);
+      expect(list[0]).toMatchObject({ ip: null, userAgent: null, createdAt: a.createdAt });
+      expect(list[1]).toMatchObject({ ip: '127.0.0.1', userAgent: 'vitest' });
+      expect(await store.revokeAll(userId)).toBe(2);
+      expect(await store.list(userId, now)).toEqual([]);
+      expect((await store.touch(ref(b), now)).status).toBe('revoked');
+      expect(await store.revokeAll(userId)).toBe(0);
+    });
+
+    it('replaces the other sessions of the user under the single policy', async () => {
+      const first = record();
+      const second = record();
+      await store.create(first, { replaceOthers: false });
+      await store.create(second, { replaceOthers: true });
+      expect((await store.touch(ref(first), Date.now())).status).toBe('revoked');
+      expect((await store.touch(ref(second), Date.now())).status).toBe('active');
+    });
+
+    it('rotates the refresh token once, replays within grace, and treats later use as reuse', async () => {
+      const s = record();
+      await store.create(s, { replaceOthers: false });
+      const now = Date.now();
+      const first = await store.rotateRefresh(
+        ref(s),
+        { presentedHash: 'hash-0', nextHash: 'hash-1', nextExpiresAt: now + 600_000, result: { n: 1 } },
+        now,
+      );
+      expect(first.status).toBe('rotated');
+      const replay = await store.rotateRefresh(
+        ref(s),
+        { presentedHash: 'hash-0', nextHash: 'hash-x', nextExpiresAt: now + 600_000, result: { n: 2 } },
+        now + 10,
+      );
+      expect(replay).toMatchObject({ status: 'grace', result: { n: 1 } });
+      const second = await store.rotateRefresh(
+        ref(s),
+        { presentedHash: 'hash-1', nextHash: 'hash-2', nextExpiresAt: now + 600_000, result: { n: 3 } },
+        now + 20,
+      );
+      expect(second.status).toBe('rotated');
+      // hash-0 is two rotations old: no grace for it whatever the time, so it is reuse
+      const reuse = await store.rotateRefresh(
+        ref(s),
+        { presentedHash: 'hash-0', nextHash: 'hash-y', nextExpiresAt: now + 600_000, result: { n: 4 } },
+        now + 30,
+      );
+      expect(reuse).toEqual({ status: 'reused' });
+      expect(await store.touch(ref(s), now + 40)).toEqual({ status: 'revoked' });
+      const afterRevoke = await store.rotateRefresh(
+        ref(s),
+        { presentedHash: 'hash-2', nextHash: 'hash-z', nextExpiresAt: now + 600_000, result: {} },
+        now + 50,
+      );
+      expect(afterRevoke).toEqual({ status: 'revoked' });
+    });
+
+    it('answers invalid for an unknown hash or an expired refresh token, changing nothing', async () => {
+      const now = Date.now();
+      const s = record({ refreshExpiresAt: now + 1_000 });
+      await store.create(s, { replaceOthers: false });
+      const req = { nextHash: 'n', nextExpiresAt: now + 600_000, result: {} };
+      expect(await store.rotateRefresh(ref(s), { ...req, presentedHash: 'forged' }, now)).toEqual({ status: 'invalid' });
+      expect(await store.rotateRefresh(ref(s), { ...req, presentedHash: 'hash-0' }, now + 1_000)).toEqual({ status: 'invalid' });
+      expect((await store.touch(ref(s), now)).status).toBe('active');
+      expect(await store.rotateRefresh({ userId, sessionId: 'gone' }, { ...req, presentedHash: 'hash-0' }, now)).toEqual({ status: 'expired' });
+    });
+
+    it('rotates exactly once under 50 concurrent refreshes with one token', async () => {
+      const s = record();
+      await store.create(s, { replaceOthers: false });
+      const now = Date.now();
+      const outcomes = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.rotateRefresh(
+            ref(s),
+            { presentedHash: 'hash-0', nextHash: `next-${i}`, nextExpiresAt: now + 600_000, result: { i } },
+            now,
+          ),
+        ),
+      );
+      const rotated = outcomes.filter((o) => o.status === 'rotated');
+      expect(rotated).toHaveLength(1);
+      const winner = outcomes.findIndex((o) => o.status === 'rotated');
+      for (const o of outcomes) if (o.status !== 'rotated') expect(o).toMatchObject({ status: 'grace', result: { i: winner } });
+    });
+
+    it('limits login attempts per key and resets on success', async () => {
+      const key = randomUUID();
+      const other = randomUUID();
+      const now = Date.now();
+      for (let i = 0; i < 3; i++) expect(await store.consume(key, 3, 60_000, now)).toEqual({ allowed: true });
+      const refused = await store.consume(key, 3, 60_000, now);
+      expect(refused.allowed).toBe(false);
+      expect(!refused.allowed && refused.retryAfterMs).toBeGreaterThan(50_000);
+      expect(await store.consume(other, 3, 60_000, now)).toEqual({ allowed: true });
+      await store.reset(other);
+      expect((await store.consume(key, 3, 60_000, now)).allowed).toBe(false);
+      await store.reset(key);
+      expect(await store.consume(key, 3, 60_000, now)).toEqual({ allowed: true });
+    });
+
+    it('pings', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
