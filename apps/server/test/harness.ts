@@ -32,7 +32,8 @@ export interface CallResult {
   status: number;
   // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
   body: any;
-  data: unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+  data: any;
   authCode: string | undefined;
 }
 
@@ -90,7 +91,7 @@ export async function callProcedure(
     },
     ...(isQuery || input === undefined ? {} : { body: JSON.stringify(input) }),
   });
-  const body = await response.json();
+  const body = (await response.json()) as CallResult['body'];
   return {
     status: response.status,
     body,

@@ -48,7 +48,7 @@ describe('server process', () => {
     const unknown = await fetch(`${latch.trpcUrl}/auth.nope`);
     expect(unknown.status).toBe(404);
     const batch = await fetch(`${latch.trpcUrl}/system.ping,auth.me?batch=1&input={}`);
-    const results = await batch.json();
+    const results = (await batch.json()) as [{ result: { data: unknown } }, { error: { data: { authCode: string } } }];
     expect(results[0].result.data).toEqual({ pong: true });
     expect(results[1].error.data.authCode).toBe('TOKEN_MISSING');
   });

@@ -78,10 +78,10 @@ export class AuthService {
   }
 
   async login(input: CredentialsInput, origin: RequestOrigin): Promise<LoginOutput> {
-    const { loginAttempts, users, passwords, settings, clock } = this.#deps;
+    const { loginAttempts, users, passwords, settings } = this.#deps;
     const attemptKey = loginAttemptKey(origin.ip, input.username);
     const { attempts, windowMs } = settings.loginRateLimit;
-    const attempt = await loginAttempts.consume(attemptKey, attempts, windowMs, clock());
+    const attempt = await loginAttempts.consume(attemptKey, attempts, windowMs);
     if (!attempt.allowed) {
       throw new AuthError('RATE_LIMITED', { retryAfterMs: attempt.retryAfterMs });
     }

@@ -85,3 +85,26 @@ function pemOf(keys: SigningKeys): string {
 function secretOf(keys: SigningKeys): string {
   return new TextDecoder().decode(keys.signingKey as Uint8Array);
 }
+
+describe('verified-token cache', () => {
+  it('serves repeat verifications until exp, then reports expiry like a fresh check', async () => {
+    const keys = await loadSigningKeys({ alg: 'EdDSA', privateKeyPem: pem() });
+    const tokens = new AccessTokens({ keys, ...options, cacheSize: 2 });
+    const { token } = await tokens.sign(ref, now);
+    expect(await tokens.verify(token, now)).toEqual({ status: 'valid', ref });
+    expect(await tokens.verify(token, now + 900_000)).toEqual({ status: 'valid', ref }); // cached, within tolerance
+    expect(await tokens.verify(token, now + 901_000)).toEqual({ status: 'expired', ref });
+    // a tampered copy never matches the cached entry
+    expect(await tokens.verify(`${token}x`, now)).toEqual({ status: 'invalid' });
+  });
+
+  it('stays bounded', async () => {
+    const { VerifiedTokenCache } = await import('../src/tokens/verified-token-cache.js');
+    const cache = new VerifiedTokenCache(3);
+    for (let i = 0; i < 10; i++) cache.set(`k${i}`, ref, now + 1000);
+    expect(cache.size).toBe(3);
+    expect(cache.get('k0', now)).toBeUndefined();
+    expect(cache.get('k9', now)).toEqual(ref);
+    expect(cache.get('k9', now + 1000)).toBeUndefined();
+  });
+});

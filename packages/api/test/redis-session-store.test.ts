@@ -37,7 +37,7 @@ describe('RedisSessionStore specifics', () => {
     await store.create({ ...base, id: 'b', absoluteExpiresAt: now + 3_600_000, refreshHash: 'h0' }, { replaceOthers: false });
     await store.rotateRefresh({ userId, sessionId: 'a' }, { presentedHash: 'h0', nextHash: 'h1', nextExpiresAt: now + 60_000, result: {} }, now);
     await store.revoke({ userId, sessionId: 'b' });
-    await store.consume('k', 5, 60_000, now);
+    await store.consume('k', 5, 60_000);
     const keys = await client.keys(`${prefix}ttl:*`);
     expect(keys.length).toBeGreaterThanOrEqual(5);
     for (const key of keys) {

@@ -41,7 +41,6 @@ export interface LoginAttemptStore {
     key: string,
     limit: number,
     windowMs: number,
-    now: number,
   ): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
   /** A successful login forgives this key's attempts. */
   reset(key: string): Promise<void>;

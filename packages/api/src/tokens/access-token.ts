@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import type { SessionRef } from '../session/session-record.js';
 import type { SigningKeys } from './signing-keys.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface AccessTokenOptions {
   keys: SigningKeys;
   ttlMs: number;
   issuer: string;
   audience: string;
+  /** Entries of the verified-token cache; 0 turns it off. */
+  cacheSize?: number;
 }
 
 export type AccessTokenVerification =
@@ -21,9 +24,11 @@ const CLOCK_TOLERANCE_S = 1;
 
 export class AccessTokens {
   readonly #options: AccessTokenOptions;
+  readonly #cache: VerifiedTokenCache;
 
   constructor(options: AccessTokenOptions) {
     this.#options = options;
+    this.#cache = new VerifiedTokenCache(options.cacheSize);
   }
 
   async sign(ref: SessionRef, now: number): Promise<{ token: string; expiresAt: number }> {
@@ -43,6 +48,20 @@ export class AccessTokens {
   }
 
   async verify(token: string, now: number): Promise<AccessTokenVerification> {
+    const cacheKey = VerifiedTokenCache.keyOf(token);
+    const cached = this.#cache.get(cacheKey, now);
+    if (cached) return { status: 'valid', ref: cached };
+    const result = await this.#verifyJwt(token, now);
+    if (result.status === 'valid') this.#cache.set(cacheKey, result.ref, result.acceptUntil);
+    return result.status === 'valid' ? { status: 'valid', ref: result.ref } : result;
+  }
+
+  async #verifyJwt(
+    token: string,
+    now: number,
+  ): Promise<
+    Exclude<AccessTokenVerification, { status: 'valid' }> | { status: 'valid'; ref: SessionRef; acceptUntil: number }
+  > {
     const { keys, issuer, audience } = this.#options;
     try {
       const { payload } = await jwtVerify(
@@ -62,7 +81,10 @@ export class AccessTokens {
         },
       );
       const ref = sessionRefOf(payload);
-      return ref ? { status: 'valid', ref } : { status: 'invalid' };
+      if (!ref) return { status: 'invalid' };
+      // exp is required above; a cached verdict lasts exactly as long as jose would accept it.
+      const acceptUntil = ((payload.exp as number) + CLOCK_TOLERANCE_S) * 1000;
+      return { status: 'valid', ref, acceptUntil };
     } catch (error) {
       // jose checks the signature before the claims, so an expired token's payload is authentic.
       if (error instanceof errors.JWTExpired) {
