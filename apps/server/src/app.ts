@@ -18,8 +18,8 @@ import {
 import { type Database, openDatabase } from '@latch/db';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Settings } from './config.js';
 import { authSettingsOf } from './auth-settings.js';
+import type { Settings } from './config.js';
 import { createSessionStore, type Store } from './session-store.js';
 import { signingKeyMaterial } from './signing-key-material.js';
 
@@ -100,7 +100,8 @@ export async function createLatchServer(
         authorization: req.headers.authorization,
       }),
       onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path }, 'procedure failed');
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          app.log.error({ err: error, path }, 'procedure failed');
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });

@@ -61,7 +61,12 @@ export const settingsSchema = z
         .regex(/^(file:|postgres(ql)?:\/\/)/, 'expected a file: (SQLite) or postgresql:// URL')
         .default('file:./data/latch.db'),
     ),
-    REDIS_URL: env(z.string().regex(/^rediss?:\/\//, 'expected redis:// or rediss://').optional()),
+    REDIS_URL: env(
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'expected redis:// or rediss://')
+        .optional(),
+    ),
     REDIS_CLUSTER_NODES: env(
       z
         .string()
@@ -77,8 +82,17 @@ export const settingsSchema = z
     SESSION_ABSOLUTE_TIMEOUT: seconds(604_800),
     SESSION_POLICY: env(z.enum(['multi', 'single']).default('multi')),
     JWT_ALG: env(z.enum(['EdDSA', 'HS256']).default('EdDSA')),
-    JWT_SECRET: env(z.string().refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes').optional()),
-    JWT_PRIVATE_KEY: env(pem.pipe(z.string().includes('PRIVATE KEY', { message: 'expected a PEM PKCS#8 private key' })).optional()),
+    JWT_SECRET: env(
+      z
+        .string()
+        .refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes')
+        .optional(),
+    ),
+    JWT_PRIVATE_KEY: env(
+      pem
+        .pipe(z.string().includes('PRIVATE KEY', { message: 'expected a PEM PKCS#8 private key' }))
+        .optional(),
+    ),
     JWT_PREVIOUS_KEYS: env(z.string().transform(commaList).optional()),
     LOGIN_RATE_LIMIT: env(rateLimit.default({ attempts: 5, windowMs: 900_000 })),
     ALLOW_REGISTRATION: env(boolean.default(true)),
@@ -86,11 +100,15 @@ export const settingsSchema = z
       z
         .string()
         .transform(commaList)
-        .pipe(z.array(z.url({ error: 'expected comma-separated origins like https://app.example' })))
+        .pipe(
+          z.array(z.url({ error: 'expected comma-separated origins like https://app.example' })),
+        )
         .optional(),
     ),
     TRUST_PROXY: env(trustProxy.default(false)),
-    LOG_LEVEL: env(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    LOG_LEVEL: env(
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
   })
   .superRefine((s, ctx) => {
     const production = s.NODE_ENV === 'production';
@@ -98,14 +116,23 @@ export const settingsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['REDIS_URL'],
-        message: 'is required when NODE_ENV=production (the in-process store serves one process only)',
+        message:
+          'is required when NODE_ENV=production (the in-process store serves one process only)',
       });
     }
     if (production && s.JWT_ALG === 'HS256' && !s.JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'is required when NODE_ENV=production',
+      });
     }
     if (production && s.JWT_ALG === 'EdDSA' && !s.JWT_PRIVATE_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'is required when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PRIVATE_KEY'],
+        message: 'is required when NODE_ENV=production',
+      });
     }
   });
 

@@ -13,7 +13,9 @@ export function signingKeyMaterial(settings: Settings, dataDir: string): Signing
   if (settings.JWT_ALG === 'HS256') {
     const secret =
       settings.JWT_SECRET ??
-      readOrCreate(path.join(dataDir, 'jwt-hs256.secret'), () => randomBytes(48).toString('base64url'));
+      readOrCreate(path.join(dataDir, 'jwt-hs256.secret'), () =>
+        randomBytes(48).toString('base64url'),
+      );
     return { alg: 'HS256', secret, previous };
   }
   const privateKeyPem =

@@ -16,7 +16,10 @@ export async function waitForStore(store: Store, log: FastifyBaseLogger): Promis
       return;
     } catch (error) {
       if (Date.now() >= deadline) {
-        log.warn({ err: error }, 'session store unreachable; serving AUTH_UNAVAILABLE until it returns');
+        log.warn(
+          { err: error },
+          'session store unreachable; serving AUTH_UNAVAILABLE until it returns',
+        );
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));

@@ -62,19 +62,34 @@ describe('settings', () => {
     ['LOG_LEVEL', 'loud'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => parseSettings({ [name]: value })).toThrow(SettingsError);
-    expect(() => parseSettings({ [name]: value })).toThrow(new RegExp(`^Invalid settings:\\n  ${name}: `));
+    expect(() => parseSettings({ [name]: value })).toThrow(
+      new RegExp(`^Invalid settings:\\n  ${name}: `),
+    );
   });
 
   it('never echoes secrets in the message', () => {
-    expect(() => parseSettings({ JWT_SECRET: 'hunter2' })).toThrow(/JWT_SECRET: must be at least 32 bytes$/);
+    expect(() => parseSettings({ JWT_SECRET: 'hunter2' })).toThrow(
+      /JWT_SECRET: must be at least 32 bytes$/,
+    );
   });
 
   it('requires Redis and a signing key in production', () => {
-    expect(() => parseSettings({ NODE_ENV: 'production' })).toThrow(/REDIS_URL: is required when NODE_ENV=production/);
-    expect(() => parseSettings({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' })).toThrow(/JWT_PRIVATE_KEY: is required/);
-    expect(() => parseSettings({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', JWT_ALG: 'HS256' })).toThrow(/JWT_SECRET: is required/);
+    expect(() => parseSettings({ NODE_ENV: 'production' })).toThrow(
+      /REDIS_URL: is required when NODE_ENV=production/,
+    );
+    expect(() => parseSettings({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' })).toThrow(
+      /JWT_PRIVATE_KEY: is required/,
+    );
+    expect(() =>
+      parseSettings({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', JWT_ALG: 'HS256' }),
+    ).toThrow(/JWT_SECRET: is required/);
     expect(
-      parseSettings({ NODE_ENV: 'production', REDIS_CLUSTER_NODES: 'r:7000', JWT_ALG: 'HS256', JWT_SECRET: 'x'.repeat(32) }).NODE_ENV,
+      parseSettings({
+        NODE_ENV: 'production',
+        REDIS_CLUSTER_NODES: 'r:7000',
+        JWT_ALG: 'HS256',
+        JWT_SECRET: 'x'.repeat(32),
+      }).NODE_ENV,
     ).toBe('production');
   });
 });

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type RedisServer, startRedisServer } from '@latch/testing';
 import { base64url, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, PASSWORD, registerUser, startTestServer, type TestServer, uniqueName } from './harness.js';
+import {
+  manualClock,
+  PASSWORD,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  uniqueName,
+} from './harness.js';
 
 const ACCESS_TTL_S = 60;
 const IDLE_S = 600;
@@ -27,22 +34,40 @@ describe.each(['memory', 'redis'] as const)('error table (%s store)', (kind) => 
         SESSION_ABSOLUTE_TIMEOUT: String(ABSOLUTE_S),
         REFRESH_REUSE_GRACE: String(GRACE_S),
         LOGIN_RATE_LIMIT: '3/60',
-        ...(kind === 'redis' && { REDIS_URL: redis.url, REDIS_PREFIX: `t:${randomUUID().slice(0, 8)}:` }),
+        ...(kind === 'redis' && {
+          REDIS_URL: redis.url,
+          REDIS_PREFIX: `t:${randomUUID().slice(0, 8)}:`,
+        }),
       },
       { clock },
     );
   });
   afterAll(() => t?.close());
 
-  const expectAuthError = (result: { status: number; authCode: string | undefined; body: unknown }, status: number, code: string) => {
-    expect({ status: result.status, authCode: result.authCode }).toEqual({ status, authCode: code });
+  const expectAuthError = (
+    result: { status: number; authCode: string | undefined; body: unknown },
+    status: number,
+    code: string,
+  ) => {
+    expect({ status: result.status, authCode: result.authCode }).toEqual({
+      status,
+      authCode: code,
+    });
     expect(JSON.stringify(result.body)).not.toMatch(/stack|at .*\.ts:\d+/);
   };
 
   it('TOKEN_MISSING: no header, another scheme, or an empty bearer', async () => {
     expectAuthError(await t.call('auth.me'), 401, 'TOKEN_MISSING');
-    expectAuthError(await t.call('auth.me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 401, 'TOKEN_MISSING');
-    expectAuthError(await t.call('auth.me', { headers: { authorization: 'Bearer ' } }), 401, 'TOKEN_MISSING');
+    expectAuthError(
+      await t.call('auth.me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }),
+      401,
+      'TOKEN_MISSING',
+    );
+    expectAuthError(
+      await t.call('auth.me', { headers: { authorization: 'Bearer ' } }),
+      401,
+      'TOKEN_MISSING',
+    );
     expectAuthError(await t.call('auth.logout'), 401, 'TOKEN_MISSING');
   });
 
@@ -77,10 +102,22 @@ describe.each(['memory', 'redis'] as const)('error table (%s store)', (kind) => 
     expect(refreshed.status).toBe(200); // activity slides the idle deadline
     clock.advance((IDLE_S - 10) * 1000);
     expect((await t.call('auth.me', { token: refreshed.data.accessToken })).status).toBe(401); // token expired...
-    expectAuthError(await t.call('auth.me', { token: refreshed.data.accessToken }), 401, 'TOKEN_EXPIRED'); // ...session alive
+    expectAuthError(
+      await t.call('auth.me', { token: refreshed.data.accessToken }),
+      401,
+      'TOKEN_EXPIRED',
+    ); // ...session alive
     clock.advance((IDLE_S + 1) * 1000);
-    expectAuthError(await t.call('auth.me', { token: refreshed.data.accessToken }), 401, 'SESSION_EXPIRED');
-    expectAuthError(await t.call('auth.refresh', { input: { refreshToken: refreshed.data.refreshToken } }), 401, 'SESSION_EXPIRED');
+    expectAuthError(
+      await t.call('auth.me', { token: refreshed.data.accessToken }),
+      401,
+      'SESSION_EXPIRED',
+    );
+    expectAuthError(
+      await t.call('auth.refresh', { input: { refreshToken: refreshed.data.refreshToken } }),
+      401,
+      'SESSION_EXPIRED',
+    );
   });
 
   it('SESSION_EXPIRED at the absolute lifetime however active', async () => {
@@ -100,14 +137,22 @@ describe.each(['memory', 'redis'] as const)('error table (%s store)', (kind) => 
     expect(me.data.session.absoluteExpiresAt).toBe(login.refreshTokenExpiresAt);
     clock.advance((ABSOLUTE_S - elapsed) * 1000); // active all along, yet the lifetime is over
     expectAuthError(await t.call('auth.me', { token: tokens.accessToken }), 401, 'SESSION_EXPIRED');
-    expectAuthError(await t.call('auth.refresh', { input: { refreshToken: tokens.refreshToken } }), 401, 'SESSION_EXPIRED');
+    expectAuthError(
+      await t.call('auth.refresh', { input: { refreshToken: tokens.refreshToken } }),
+      401,
+      'SESSION_EXPIRED',
+    );
   });
 
   it('SESSION_REVOKED after logout, also for an expired access token', async () => {
     const login = await registerUser(t);
     expect((await t.call('auth.logout', { token: login.accessToken })).data).toEqual({ ok: true });
     expectAuthError(await t.call('auth.me', { token: login.accessToken }), 401, 'SESSION_REVOKED');
-    expectAuthError(await t.call('auth.refresh', { input: { refreshToken: login.refreshToken } }), 401, 'SESSION_REVOKED');
+    expectAuthError(
+      await t.call('auth.refresh', { input: { refreshToken: login.refreshToken } }),
+      401,
+      'SESSION_REVOKED',
+    );
     clock.advance((ACCESS_TTL_S + 2) * 1000);
     expectAuthError(await t.call('auth.me', { token: login.accessToken }), 401, 'SESSION_REVOKED');
   });
@@ -117,7 +162,11 @@ describe.each(['memory', 'redis'] as const)('error table (%s store)', (kind) => 
     const [userId, sessionId] = login.refreshToken.split('.');
     const forged = `${userId}.${sessionId}.${base64url.encode(new Uint8Array(32))}`;
     for (const refreshToken of ['junk', forged, `${userId}.${sessionId}`]) {
-      expectAuthError(await t.call('auth.refresh', { input: { refreshToken } }), 401, 'REFRESH_INVALID');
+      expectAuthError(
+        await t.call('auth.refresh', { input: { refreshToken } }),
+        401,
+        'REFRESH_INVALID',
+      );
     }
     expect((await t.call('auth.me', { token: login.accessToken })).status).toBe(200); // nothing changed
   });
@@ -128,15 +177,31 @@ describe.each(['memory', 'redis'] as const)('error table (%s store)', (kind) => 
     const replay = await t.call('auth.refresh', { input: { refreshToken: login.refreshToken } });
     expect(replay.data).toEqual(first.data); // within grace: the same answer
     clock.advance((GRACE_S + 1) * 1000);
-    expectAuthError(await t.call('auth.refresh', { input: { refreshToken: login.refreshToken } }), 401, 'REFRESH_REUSED');
-    expectAuthError(await t.call('auth.me', { token: first.data.accessToken }), 401, 'SESSION_REVOKED');
-    expectAuthError(await t.call('auth.refresh', { input: { refreshToken: first.data.refreshToken } }), 401, 'SESSION_REVOKED');
+    expectAuthError(
+      await t.call('auth.refresh', { input: { refreshToken: login.refreshToken } }),
+      401,
+      'REFRESH_REUSED',
+    );
+    expectAuthError(
+      await t.call('auth.me', { token: first.data.accessToken }),
+      401,
+      'SESSION_REVOKED',
+    );
+    expectAuthError(
+      await t.call('auth.refresh', { input: { refreshToken: first.data.refreshToken } }),
+      401,
+      'SESSION_REVOKED',
+    );
   });
 
   it('INVALID_CREDENTIALS: one message for an unknown user and a wrong password', async () => {
     const { user } = await registerUser(t);
-    const wrong = await t.call('auth.login', { input: { username: user.username, password: 'not the password' } });
-    const unknown = await t.call('auth.login', { input: { username: uniqueName('ghost'), password: 'not the password' } });
+    const wrong = await t.call('auth.login', {
+      input: { username: user.username, password: 'not the password' },
+    });
+    const unknown = await t.call('auth.login', {
+      input: { username: uniqueName('ghost'), password: 'not the password' },
+    });
     expectAuthError(wrong, 401, 'INVALID_CREDENTIALS');
     expectAuthError(unknown, 401, 'INVALID_CREDENTIALS');
     expect(wrong.body.error.message).toBe(unknown.body.error.message);
@@ -145,8 +210,10 @@ describe.each(['memory', 'redis'] as const)('error table (%s store)', (kind) => 
   it('RATE_LIMITED per (ip, username), with retryAfterMs, even for the right password', async () => {
     const { user } = await registerUser(t);
     const { user: other } = await registerUser(t);
-    const attempt = (username: string, password: string) => t.call('auth.login', { input: { username, password } });
-    for (let i = 0; i < 3; i++) expectAuthError(await attempt(user.username, 'wrong password'), 401, 'INVALID_CREDENTIALS');
+    const attempt = (username: string, password: string) =>
+      t.call('auth.login', { input: { username, password } });
+    for (let i = 0; i < 3; i++)
+      expectAuthError(await attempt(user.username, 'wrong password'), 401, 'INVALID_CREDENTIALS');
     await attempt(other.username, 'wrong password');
     const limited = await attempt(user.username, PASSWORD);
     expectAuthError(limited, 429, 'RATE_LIMITED');
@@ -180,11 +247,16 @@ describe.each(['memory', 'redis'] as const)('error table (%s store)', (kind) => 
 
   it('CONFLICT for a taken username, NOT_FOUND for an unknown session id', async () => {
     const login = await registerUser(t);
-    const again = await t.call('auth.register', { input: { username: login.user.username, password: PASSWORD } });
+    const again = await t.call('auth.register', {
+      input: { username: login.user.username, password: PASSWORD },
+    });
     expect(again.status).toBe(409);
     const other = await registerUser(t);
     for (const sessionId of ['unknown', other.sessionId]) {
-      const result = await t.call('auth.revokeSession', { input: { sessionId }, token: login.accessToken });
+      const result = await t.call('auth.revokeSession', {
+        input: { sessionId },
+        token: login.accessToken,
+      });
       expect(result.status).toBe(404);
     }
     expect((await t.call('auth.me', { token: other.accessToken })).status).toBe(200);

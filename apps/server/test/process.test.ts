@@ -40,7 +40,11 @@ describe('server process', () => {
       ['null', 'application/json'],
       ['[1,2,3]', 'application/json'],
     ] as const) {
-      const response = await fetch(`${latch.trpcUrl}/auth.login`, { method: 'POST', headers: { 'content-type': type }, body });
+      const response = await fetch(`${latch.trpcUrl}/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      });
       expect(response.status, body).toBeGreaterThanOrEqual(400);
       expect(response.status, body).toBeLessThan(500);
       expect(await response.text()).not.toMatch(/\bat .+:\d+:\d+/);
@@ -48,7 +52,10 @@ describe('server process', () => {
     const unknown = await fetch(`${latch.trpcUrl}/auth.nope`);
     expect(unknown.status).toBe(404);
     const batch = await fetch(`${latch.trpcUrl}/system.ping,auth.me?batch=1&input={}`);
-    const results = (await batch.json()) as [{ result: { data: unknown } }, { error: { data: { authCode: string } } }];
+    const results = (await batch.json()) as [
+      { result: { data: unknown } },
+      { error: { data: { authCode: string } } },
+    ];
     expect(results[0].result.data).toEqual({ pong: true });
     expect(results[1].error.data.authCode).toBe('TOKEN_MISSING');
   });

@@ -7,7 +7,10 @@ let redis: RedisServer;
 let t: TestServer;
 beforeAll(async () => {
   redis = await startRedisServer({ aof: true });
-  t = await startTestServer({ REDIS_URL: redis.url, REDIS_PREFIX: `outage:${randomUUID().slice(0, 8)}:` });
+  t = await startTestServer({
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: `outage:${randomUUID().slice(0, 8)}:`,
+  });
 });
 afterAll(async () => {
   await t?.close();
@@ -26,19 +29,27 @@ describe('Redis stopped and restarted mid-test', () => {
       t.call('auth.login', { input: { username: login.user.username, password: 'whatever-123' } }),
     ]) {
       const result = await call;
-      expect({ status: result.status, authCode: result.authCode }).toEqual({ status: 503, authCode: 'AUTH_UNAVAILABLE' });
+      expect({ status: result.status, authCode: result.authCode }).toEqual({
+        status: 503,
+        authCode: 'AUTH_UNAVAILABLE',
+      });
     }
     const health = await fetch(`${t.url}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toEqual({ status: 'down', redis: 'down', db: 'ok' });
 
     await redis.restart();
-    await waitFor(async () => (await t.call('auth.me', { token: login.accessToken })).status === 200, {
-      what: 'the server to reconnect by itself',
-    });
+    await waitFor(
+      async () => (await t.call('auth.me', { token: login.accessToken })).status === 200,
+      {
+        what: 'the server to reconnect by itself',
+      },
+    );
     const me = await t.call('auth.me', { token: login.accessToken });
     expect(me.data.session.id).toBe(login.sessionId); // the same session, kept by AOF
-    expect((await t.call('auth.refresh', { input: { refreshToken: login.refreshToken } })).status).toBe(200);
+    expect(
+      (await t.call('auth.refresh', { input: { refreshToken: login.refreshToken } })).status,
+    ).toBe(200);
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });
 });

@@ -9,7 +9,10 @@ const servers: TestServer[] = [];
 beforeAll(async () => {
   redis = await startRedisServer();
   // Instances behind one load balancer share the store and the signing key.
-  const privateKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' });
+  const privateKey = generateKeyPairSync('ed25519').privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  });
   const env = {
     REDIS_URL: redis.url,
     REDIS_PREFIX: `race:${randomUUID().slice(0, 8)}:`,
@@ -27,7 +30,9 @@ describe('refresh under concurrency, across two server instances', () => {
     const [a, b] = servers as [TestServer, TestServer];
     const login = await registerUser(a);
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).call('auth.refresh', { input: { refreshToken: login.refreshToken } })),
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? a : b).call('auth.refresh', { input: { refreshToken: login.refreshToken } }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
     const refreshTokens = new Set(results.map((r) => r.data.refreshToken));
@@ -47,6 +52,8 @@ describe('refresh under concurrency, across two server instances', () => {
     const login = await registerUser(a);
     expect((await b.call('auth.me', { token: login.accessToken })).status).toBe(200);
     await a.call('auth.logout', { token: login.accessToken });
-    expect((await b.call('auth.me', { token: login.accessToken })).authCode).toBe('SESSION_REVOKED');
+    expect((await b.call('auth.me', { token: login.accessToken })).authCode).toBe(
+      'SESSION_REVOKED',
+    );
   });
 });

@@ -19,7 +19,10 @@ describe('multi-device sessions', () => {
   afterAll(() => t?.close());
 
   const loginAs = (username: string, userAgent: string) =>
-    t.call('auth.login', { input: { username, password: PASSWORD }, headers: { 'user-agent': userAgent } });
+    t.call('auth.login', {
+      input: { username, password: PASSWORD },
+      headers: { 'user-agent': userAgent },
+    });
 
   it('lists every device with ip and user agent, marks the current one, revokes one and all', async () => {
     const phone = await registerUser(t);
@@ -29,25 +32,40 @@ describe('multi-device sessions', () => {
 
     const list = await t.call('auth.sessions', { token: laptop.accessToken });
     expect(list.status).toBe(200);
-    expect(list.data.map((s: { id: string }) => s.id)).toEqual([phone.sessionId, laptop.sessionId, tablet.sessionId]);
+    expect(list.data.map((s: { id: string }) => s.id)).toEqual([
+      phone.sessionId,
+      laptop.sessionId,
+      tablet.sessionId,
+    ]);
     expect(list.data.find((s: { current: boolean }) => s.current).id).toBe(laptop.sessionId);
     expect(list.data[1]).toMatchObject({ ip: '127.0.0.1', userAgent: 'Laptop/1.0' });
 
-    const revoked = await t.call('auth.revokeSession', { input: { sessionId: tablet.sessionId }, token: laptop.accessToken });
+    const revoked = await t.call('auth.revokeSession', {
+      input: { sessionId: tablet.sessionId },
+      token: laptop.accessToken,
+    });
     expect(revoked.data).toEqual({ ok: true });
-    expect((await t.call('auth.me', { token: tablet.accessToken })).authCode).toBe('SESSION_REVOKED');
+    expect((await t.call('auth.me', { token: tablet.accessToken })).authCode).toBe(
+      'SESSION_REVOKED',
+    );
     expect((await t.call('auth.me', { token: phone.accessToken })).status).toBe(200);
 
     const all = await t.call('auth.logoutAll', { token: phone.accessToken });
     expect(all.data).toEqual({ revoked: 2 });
-    for (const s of [phone, laptop]) expect((await t.call('auth.me', { token: s.accessToken })).authCode).toBe('SESSION_REVOKED');
+    for (const s of [phone, laptop])
+      expect((await t.call('auth.me', { token: s.accessToken })).authCode).toBe('SESSION_REVOKED');
   });
 
   it('revoking the current session acts as logout', async () => {
     const login = await registerUser(t);
-    const result = await t.call('auth.revokeSession', { input: { sessionId: login.sessionId }, token: login.accessToken });
+    const result = await t.call('auth.revokeSession', {
+      input: { sessionId: login.sessionId },
+      token: login.accessToken,
+    });
     expect(result.data).toEqual({ ok: true });
-    expect((await t.call('auth.me', { token: login.accessToken })).authCode).toBe('SESSION_REVOKED');
+    expect((await t.call('auth.me', { token: login.accessToken })).authCode).toBe(
+      'SESSION_REVOKED',
+    );
   });
 
   it('auth.me reports the session with its idle deadline', async () => {
@@ -70,17 +88,25 @@ describe('SESSION_POLICY=single (the tutorial: one session per user)', () => {
 
   it('a new login revokes the previous session', async () => {
     const first = await registerUser(t);
-    const second = await t.call('auth.login', { input: { username: first.user.username, password: PASSWORD } });
-    expect((await t.call('auth.me', { token: first.accessToken })).authCode).toBe('SESSION_REVOKED');
+    const second = await t.call('auth.login', {
+      input: { username: first.user.username, password: PASSWORD },
+    });
+    expect((await t.call('auth.me', { token: first.accessToken })).authCode).toBe(
+      'SESSION_REVOKED',
+    );
     expect((await t.call('auth.me', { token: second.data.accessToken })).status).toBe(200);
-    expect((await t.call('auth.sessions', { token: second.data.accessToken })).data).toHaveLength(1);
+    expect((await t.call('auth.sessions', { token: second.data.accessToken })).data).toHaveLength(
+      1,
+    );
   });
 });
 
 describe('registration switch', () => {
   it('ALLOW_REGISTRATION=false refuses auth.register', async () => {
     const t = await startTestServer({ ALLOW_REGISTRATION: 'false' });
-    const result = await t.call('auth.register', { input: { username: 'someone', password: PASSWORD } });
+    const result = await t.call('auth.register', {
+      input: { username: 'someone', password: PASSWORD },
+    });
     expect(result.status).toBe(404);
     await t.close();
   });

@@ -13,8 +13,8 @@ import type { AuthSettings } from './auth-settings.js';
 import type { Clock } from './clock.js';
 import { AuthError, RequestError } from './errors.js';
 import type { PasswordHasher } from './passwords.js';
-import type { ActiveSession, SessionCheck, SessionRef } from './session/session-record.js';
 import { idleExpiresAt, refreshExpiresAt } from './session/session-policy.js';
+import type { ActiveSession, SessionCheck, SessionRef } from './session/session-record.js';
 import type { LoginAttemptStore, SessionStore } from './session/session-store.js';
 import type { AccessTokens } from './tokens/access-token.js';
 import { newRefreshToken, newSessionId, parseRefreshToken } from './tokens/refresh-token.js';
@@ -101,7 +101,12 @@ export class AuthService {
     const next = await this.#issueTokens(parsed, now);
     const outcome = await this.#deps.sessions.rotateRefresh(
       parsed,
-      { presentedHash: parsed.secretHash, nextHash: next.secretHash, nextExpiresAt: next.pair.refreshTokenExpiresAt, result: next.pair },
+      {
+        presentedHash: parsed.secretHash,
+        nextHash: next.secretHash,
+        nextExpiresAt: next.pair.refreshTokenExpiresAt,
+        result: next.pair,
+      },
       now,
     );
     switch (outcome.status) {
@@ -145,7 +150,11 @@ export class AuthService {
         id: session.id,
         createdAt: session.createdAt,
         lastActiveAt: session.lastActiveAt,
-        idleExpiresAt: idleExpiresAt(session.lastActiveAt, session.absoluteExpiresAt, idleTimeoutMs),
+        idleExpiresAt: idleExpiresAt(
+          session.lastActiveAt,
+          session.absoluteExpiresAt,
+          idleTimeoutMs,
+        ),
         absoluteExpiresAt: session.absoluteExpiresAt,
       },
     };
@@ -202,7 +211,11 @@ export class AuthService {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
       refreshToken: refresh.token,
-      refreshTokenExpiresAt: refreshExpiresAt(now, this.#deps.settings.refreshTokenTtlMs, absoluteExpiresAt),
+      refreshTokenExpiresAt: refreshExpiresAt(
+        now,
+        this.#deps.settings.refreshTokenTtlMs,
+        absoluteExpiresAt,
+      ),
     };
     return { pair, secretHash: refresh.secretHash };
   }
@@ -215,10 +228,15 @@ function throwUnlessActive(check: SessionCheck): ActiveSession {
 }
 
 function capRefreshExpiry(pair: TokenPair, session: ActiveSession): TokenPair {
-  return { ...pair, refreshTokenExpiresAt: Math.min(pair.refreshTokenExpiresAt, session.absoluteExpiresAt) };
+  return {
+    ...pair,
+    refreshTokenExpiresAt: Math.min(pair.refreshTokenExpiresAt, session.absoluteExpiresAt),
+  };
 }
 
 /** One counter per (ip, username); hashed so neither appears in the store in clear. */
 function loginAttemptKey(ip: string | null, username: string): string {
-  return createHash('sha256').update(`${ip ?? '-'}\n${username.toLowerCase()}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${ip ?? '-'}\n${username.toLowerCase()}`)
+    .digest('base64url');
 }

@@ -24,7 +24,8 @@ const t = initTRPC.context<LatchContext>().create({
     }
     // zod's field errors for a `BAD_REQUEST` on input, keyed by field path
     const fieldErrors = error.code === 'BAD_REQUEST' ? fieldErrorsOf(cause) : undefined;
-    const message = error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
+    const message =
+      error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
     return { ...shape, message, data: { ...base, ...auth, ...(fieldErrors && { fieldErrors }) } };
   },
 });
@@ -33,7 +34,11 @@ const t = initTRPC.context<LatchContext>().create({
 export function toTRPCError(error: unknown): TRPCError | undefined {
   if (error instanceof StoreUnavailableError) error = new AuthError('AUTH_UNAVAILABLE');
   if (error instanceof AuthError) {
-    return new TRPCError({ code: authErrorTrpcCode[error.code], message: error.message, cause: error });
+    return new TRPCError({
+      code: authErrorTrpcCode[error.code],
+      message: error.message,
+      cause: error,
+    });
   }
   if (error instanceof RequestError) {
     return new TRPCError({ code: error.kind, message: error.message, cause: error });
@@ -67,7 +72,7 @@ function fieldErrorsOf(cause: unknown): Record<string, string[]> | undefined {
   const fields: Record<string, string[]> = {};
   for (const issue of cause.issues as { path?: PropertyKey[]; message: string }[]) {
     const key = (issue.path ?? []).map(String).join('.') || '(input)';
-    (fields[key] ??= []).push(issue.message);
+    fields[key] = [...(fields[key] ?? []), issue.message];
   }
   return fields;
 }

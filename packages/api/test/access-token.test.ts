@@ -2,9 +2,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { base64url, SignJWT, UnsecuredJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AccessTokens } from '../src/tokens/access-token.js';
-import { ed25519PublicKeyOf, loadSigningKeys, SigningKeyError, type SigningKeys } from '../src/tokens/signing-keys.js';
+import {
+  ed25519PublicKeyOf,
+  loadSigningKeys,
+  SigningKeyError,
+  type SigningKeys,
+} from '../src/tokens/signing-keys.js';
 
-const pem = () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const pem = () =>
+  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const ref = { userId: 'user-1', sessionId: 'session-1' };
 const now = Date.UTC(2026, 0, 1);
 const options = { ttlMs: 900_000, issuer: 'latch', audience: 'latch-api' };
@@ -14,7 +20,10 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
   let otherKeys: SigningKeys;
   let tokens: AccessTokens;
   beforeAll(async () => {
-    const material = () => (alg === 'EdDSA' ? { alg, privateKeyPem: pem() } : { alg, secret: base64url.encode(crypto.getRandomValues(new Uint8Array(40))) });
+    const material = () =>
+      alg === 'EdDSA'
+        ? { alg, privateKeyPem: pem() }
+        : { alg, secret: base64url.encode(crypto.getRandomValues(new Uint8Array(40))) };
     keys = await loadSigningKeys(material());
     otherKeys = await loadSigningKeys(material());
     tokens = new AccessTokens({ keys, ...options });
@@ -23,9 +32,20 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
   it('signs the SPEC claims with kid and verifies them', async () => {
     const { token, expiresAt } = await tokens.sign(ref, now);
     expect(expiresAt).toBe(now + 900_000);
-    const [header, payload] = token.split('.').slice(0, 2).map((p) => JSON.parse(new TextDecoder().decode(base64url.decode(p!))));
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(new TextDecoder().decode(base64url.decode(p!))));
     expect(header).toMatchObject({ alg, kid: keys.kid });
-    expect(payload).toMatchObject({ iss: 'latch', aud: 'latch-api', sub: 'user-1', sid: 'session-1', typ: 'access', iat: now / 1000, exp: now / 1000 + 900 });
+    expect(payload).toMatchObject({
+      iss: 'latch',
+      aud: 'latch-api',
+      sub: 'user-1',
+      sid: 'session-1',
+      typ: 'access',
+      iat: now / 1000,
+      exp: now / 1000 + 900,
+    });
     expect(typeof payload.jti).toBe('string');
     expect(await tokens.verify(token, now + 1_000)).toEqual({ status: 'valid', ref });
   });
@@ -48,12 +68,35 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
     const sign = (claims: Record<string, unknown>, aud = 'latch-api') =>
       new SignJWT({ sid: 'session-1', ...claims })
         .setProtectedHeader({ alg: keys.alg, kid: keys.kid })
-        .setIssuer('latch').setAudience(aud).setSubject('user-1').setJti('j').setIssuedAt(now / 1000).setExpirationTime(now / 1000 + 60)
+        .setIssuer('latch')
+        .setAudience(aud)
+        .setSubject('user-1')
+        .setJti('j')
+        .setIssuedAt(now / 1000)
+        .setExpirationTime(now / 1000 + 60)
         .sign(keys.signingKey);
     const refreshTyped = await sign({ typ: 'refresh' });
     const wrongAudience = await sign({ typ: 'access' }, 'someone-else');
-    const noKid = await new SignJWT({ sid: 's', typ: 'access' }).setProtectedHeader({ alg: keys.alg }).setSubject('u').setIssuer('latch').setAudience('latch-api').setJti('j').setIssuedAt(now / 1000).setExpirationTime(now / 1000 + 60).sign(keys.signingKey);
-    for (const bad of [tampered, none, wrongKey, refreshTyped, wrongAudience, noKid, 'garbage', `${h}.${p}`, '']) {
+    const noKid = await new SignJWT({ sid: 's', typ: 'access' })
+      .setProtectedHeader({ alg: keys.alg })
+      .setSubject('u')
+      .setIssuer('latch')
+      .setAudience('latch-api')
+      .setJti('j')
+      .setIssuedAt(now / 1000)
+      .setExpirationTime(now / 1000 + 60)
+      .sign(keys.signingKey);
+    for (const bad of [
+      tampered,
+      none,
+      wrongKey,
+      refreshTyped,
+      wrongAudience,
+      noKid,
+      'garbage',
+      `${h}.${p}`,
+      '',
+    ]) {
       expect(await tokens.verify(bad, now), bad.slice(0, 40)).toEqual({ status: 'invalid' });
     }
   });
@@ -61,8 +104,12 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
   it('keeps verifying tokens of a previous key after rotation', async () => {
     const old = new AccessTokens({ keys: otherKeys, ...options });
     const { token } = await old.sign(ref, now);
-    const previous = alg === 'EdDSA' ? [await ed25519PublicKeyOf(pemOf(otherKeys))] : [secretOf(otherKeys)];
-    const material = alg === 'EdDSA' ? { alg, privateKeyPem: pemOf(keys), previous } : { alg, secret: secretOf(keys), previous };
+    const previous =
+      alg === 'EdDSA' ? [await ed25519PublicKeyOf(pemOf(otherKeys))] : [secretOf(otherKeys)];
+    const material =
+      alg === 'EdDSA'
+        ? { alg, privateKeyPem: pemOf(keys), previous }
+        : { alg, secret: secretOf(keys), previous };
     const rotated = new AccessTokens({ keys: await loadSigningKeys(material), ...options });
     expect(await rotated.verify(token, now)).toEqual({ status: 'valid', ref });
     expect(await tokens.verify(token, now)).toEqual({ status: 'invalid' });
@@ -71,16 +118,28 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
 
 describe('signing key loading', () => {
   it('rejects short HS256 secrets and non-Ed25519 keys with a clear error', async () => {
-    await expect(loadSigningKeys({ alg: 'HS256', secret: 'short' })).rejects.toThrow(SigningKeyError);
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    await expect(loadSigningKeys({ alg: 'EdDSA', privateKeyPem: rsa })).rejects.toThrow(/not Ed25519/);
-    await expect(loadSigningKeys({ alg: 'EdDSA', privateKeyPem: 'nope' })).rejects.toThrow(SigningKeyError);
-    await expect(loadSigningKeys({ alg: 'EdDSA', privateKeyPem: pem(), previous: ['zzz'] })).rejects.toThrow(SigningKeyError);
+    await expect(loadSigningKeys({ alg: 'HS256', secret: 'short' })).rejects.toThrow(
+      SigningKeyError,
+    );
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    await expect(loadSigningKeys({ alg: 'EdDSA', privateKeyPem: rsa })).rejects.toThrow(
+      /not Ed25519/,
+    );
+    await expect(loadSigningKeys({ alg: 'EdDSA', privateKeyPem: 'nope' })).rejects.toThrow(
+      SigningKeyError,
+    );
+    await expect(
+      loadSigningKeys({ alg: 'EdDSA', privateKeyPem: pem(), previous: ['zzz'] }),
+    ).rejects.toThrow(SigningKeyError);
   });
 });
 
 function pemOf(keys: SigningKeys): string {
-  return (keys.signingKey as import('node:crypto').KeyObject).export({ type: 'pkcs8', format: 'pem' }).toString();
+  return (keys.signingKey as import('node:crypto').KeyObject)
+    .export({ type: 'pkcs8', format: 'pem' })
+    .toString();
 }
 function secretOf(keys: SigningKeys): string {
   return new TextDecoder().decode(keys.signingKey as Uint8Array);

@@ -29,13 +29,34 @@ sessionStoreContract(
 describe('RedisSessionStore specifics', () => {
   it('gives every key it writes a TTL and uses one hash tag per user', async () => {
     const client = connect();
-    const store = new RedisSessionStore(client, { prefix: `${prefix}ttl:`, timeouts: contractTimeouts });
+    const store = new RedisSessionStore(client, {
+      prefix: `${prefix}ttl:`,
+      timeouts: contractTimeouts,
+    });
     const now = Date.now();
     const userId = randomUUID();
-    const base = { userId, username: 'u', createdAt: now, lastActiveAt: now, ip: null, userAgent: null, refreshExpiresAt: now + 60_000 };
-    await store.create({ ...base, id: 'a', absoluteExpiresAt: now + 3_600_000, refreshHash: 'h0' }, { replaceOthers: false });
-    await store.create({ ...base, id: 'b', absoluteExpiresAt: now + 3_600_000, refreshHash: 'h0' }, { replaceOthers: false });
-    await store.rotateRefresh({ userId, sessionId: 'a' }, { presentedHash: 'h0', nextHash: 'h1', nextExpiresAt: now + 60_000, result: {} }, now);
+    const base = {
+      userId,
+      username: 'u',
+      createdAt: now,
+      lastActiveAt: now,
+      ip: null,
+      userAgent: null,
+      refreshExpiresAt: now + 60_000,
+    };
+    await store.create(
+      { ...base, id: 'a', absoluteExpiresAt: now + 3_600_000, refreshHash: 'h0' },
+      { replaceOthers: false },
+    );
+    await store.create(
+      { ...base, id: 'b', absoluteExpiresAt: now + 3_600_000, refreshHash: 'h0' },
+      { replaceOthers: false },
+    );
+    await store.rotateRefresh(
+      { userId, sessionId: 'a' },
+      { presentedHash: 'h0', nextHash: 'h1', nextExpiresAt: now + 60_000, result: {} },
+      now,
+    );
     await store.revoke({ userId, sessionId: 'b' });
     await store.consume('k', 5, 60_000);
     const keys = await client.keys(`${prefix}ttl:*`);
@@ -48,10 +69,18 @@ describe('RedisSessionStore specifics', () => {
   });
 
   it('reports an unreachable server as StoreUnavailableError, fast', async () => {
-    const dead = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const dead = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     const store = new RedisSessionStore(dead, { prefix, timeouts: contractTimeouts });
     const started = Date.now();
-    await expect(store.touch({ userId: 'u', sessionId: 's' }, Date.now())).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.touch({ userId: 'u', sessionId: 's' }, Date.now())).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
     expect(Date.now() - started).toBeLessThan(2_000);
     dead.disconnect();
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../src/session/session-record.js';
 import type { SessionTimeouts } from '../src/session/session-policy.js';
+import type { SessionRecord } from '../src/session/session-record.js';
 import type { LoginAttemptStore, SessionStore } from '../src/session/session-store.js';
 
 export const contractTimeouts: SessionTimeouts = {
@@ -17,7 +17,11 @@ type Store = SessionStore & LoginAttemptStore;
  * The behaviour every session store must have. Times are passed explicitly (`now`) and kept
  * close to the real clock so the Redis TTLs (real time) and the policy checks agree.
  */
-export function sessionStoreContract(name: string, open: () => Promise<Store>, close: (s: Store) => Promise<void>) {
+export function sessionStoreContract(
+  name: string,
+  open: () => Promise<Store>,
+  close: (s: Store) => Promise<void>,
+) {
   describe(`SessionStore contract: ${name}`, () => {
     let store: Store;
     let userId: string;
@@ -68,7 +72,9 @@ export function sessionStoreContract(name: string, open: () => Promise<Store>, c
     });
 
     it('answers expired for an unknown session and for one idle past the timeout', async () => {
-      expect(await store.touch({ userId, sessionId: 'nope' }, Date.now())).toEqual({ status: 'expired' });
+      expect(await store.touch({ userId, sessionId: 'nope' }, Date.now())).toEqual({
+        status: 'expired',
+      });
       const s = record();
       await store.create(s, { replaceOthers: false });
       const idleEnd = s.lastActiveAt + contractTimeouts.idleTimeoutMs;
@@ -130,26 +136,46 @@ export function sessionStoreContract(name: string, open: () => Promise<Store>, c
       const now = Date.now();
       const first = await store.rotateRefresh(
         ref(s),
-        { presentedHash: 'hash-0', nextHash: 'hash-1', nextExpiresAt: now + 600_000, result: { n: 1 } },
+        {
+          presentedHash: 'hash-0',
+          nextHash: 'hash-1',
+          nextExpiresAt: now + 600_000,
+          result: { n: 1 },
+        },
         now,
       );
       expect(first.status).toBe('rotated');
       const replay = await store.rotateRefresh(
         ref(s),
-        { presentedHash: 'hash-0', nextHash: 'hash-x', nextExpiresAt: now + 600_000, result: { n: 2 } },
+        {
+          presentedHash: 'hash-0',
+          nextHash: 'hash-x',
+          nextExpiresAt: now + 600_000,
+          result: { n: 2 },
+        },
         now + 10,
       );
       expect(replay).toMatchObject({ status: 'grace', result: { n: 1 } });
       const second = await store.rotateRefresh(
         ref(s),
-        { presentedHash: 'hash-1', nextHash: 'hash-2', nextExpiresAt: now + 600_000, result: { n: 3 } },
+        {
+          presentedHash: 'hash-1',
+          nextHash: 'hash-2',
+          nextExpiresAt: now + 600_000,
+          result: { n: 3 },
+        },
         now + 20,
       );
       expect(second.status).toBe('rotated');
       // hash-0 is two rotations old: no grace for it whatever the time, so it is reuse
       const reuse = await store.rotateRefresh(
         ref(s),
-        { presentedHash: 'hash-0', nextHash: 'hash-y', nextExpiresAt: now + 600_000, result: { n: 4 } },
+        {
+          presentedHash: 'hash-0',
+          nextHash: 'hash-y',
+          nextExpiresAt: now + 600_000,
+          result: { n: 4 },
+        },
         now + 30,
       );
       expect(reuse).toEqual({ status: 'reused' });
@@ -167,10 +193,20 @@ export function sessionStoreContract(name: string, open: () => Promise<Store>, c
       const s = record({ refreshExpiresAt: now + 1_000 });
       await store.create(s, { replaceOthers: false });
       const req = { nextHash: 'n', nextExpiresAt: now + 600_000, result: {} };
-      expect(await store.rotateRefresh(ref(s), { ...req, presentedHash: 'forged' }, now)).toEqual({ status: 'invalid' });
-      expect(await store.rotateRefresh(ref(s), { ...req, presentedHash: 'hash-0' }, now + 1_000)).toEqual({ status: 'invalid' });
+      expect(await store.rotateRefresh(ref(s), { ...req, presentedHash: 'forged' }, now)).toEqual({
+        status: 'invalid',
+      });
+      expect(
+        await store.rotateRefresh(ref(s), { ...req, presentedHash: 'hash-0' }, now + 1_000),
+      ).toEqual({ status: 'invalid' });
       expect((await store.touch(ref(s), now)).status).toBe('active');
-      expect(await store.rotateRefresh({ userId, sessionId: 'gone' }, { ...req, presentedHash: 'hash-0' }, now)).toEqual({ status: 'expired' });
+      expect(
+        await store.rotateRefresh(
+          { userId, sessionId: 'gone' },
+          { ...req, presentedHash: 'hash-0' },
+          now,
+        ),
+      ).toEqual({ status: 'expired' });
     });
 
     it('rotates exactly once under 50 concurrent refreshes with one token', async () => {
@@ -181,7 +217,12 @@ export function sessionStoreContract(name: string, open: () => Promise<Store>, c
         Array.from({ length: 50 }, (_, i) =>
           store.rotateRefresh(
             ref(s),
-            { presentedHash: 'hash-0', nextHash: `next-${i}`, nextExpiresAt: now + 600_000, result: { i } },
+            {
+              presentedHash: 'hash-0',
+              nextHash: `next-${i}`,
+              nextExpiresAt: now + 600_000,
+              result: { i },
+            },
             now,
           ),
         ),
@@ -189,14 +230,16 @@ export function sessionStoreContract(name: string, open: () => Promise<Store>, c
       const rotated = outcomes.filter((o) => o.status === 'rotated');
       expect(rotated).toHaveLength(1);
       const winner = outcomes.findIndex((o) => o.status === 'rotated');
-      for (const o of outcomes) if (o.status !== 'rotated') expect(o).toMatchObject({ status: 'grace', result: { i: winner } });
+      for (const o of outcomes)
+        if (o.status !== 'rotated')
+          expect(o).toMatchObject({ status: 'grace', result: { i: winner } });
     });
 
     it('limits login attempts per key and resets on success', async () => {
       const key = randomUUID();
       const other = randomUUID();
-      const now = Date.now();
-      for (let i = 0; i < 3; i++) expect(await store.consume(key, 3, 60_000)).toEqual({ allowed: true });
+      for (let i = 0; i < 3; i++)
+        expect(await store.consume(key, 3, 60_000)).toEqual({ allowed: true });
       const refused = await store.consume(key, 3, 60_000);
       expect(refused.allowed).toBe(false);
       expect(!refused.allowed && refused.retryAfterMs).toBeGreaterThan(50_000);

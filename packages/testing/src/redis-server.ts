@@ -19,12 +19,24 @@ export interface RedisServer {
  * A private redis-server on a free port, for tests that stop or restart it. With `aof`, every
  * write is fsynced to an append-only file so a restart keeps accepted sessions.
  */
-export async function startRedisServer(options: { aof?: boolean; args?: string[] } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+  options: { aof?: boolean; args?: string[] } = {},
+): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'latch-redis-'));
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-    '--appendonly', options.aof ? 'yes' : 'no', '--appendfsync', 'always',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    options.aof ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
     ...(options.args ?? []),
   ];
   let child: ChildProcess | undefined;

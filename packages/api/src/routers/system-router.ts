@@ -1,4 +1,4 @@
-import { router, publicProcedure } from '../trpc.js';
+import { publicProcedure, router } from '../trpc.js';
 
 export const systemRouter = router({
   /** No I/O: liveness, and the baseline the auth-overhead benchmark compares against. */

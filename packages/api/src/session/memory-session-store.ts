@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../clock.js';
+import { idleExpiresAt, isSessionExpired, type SessionTimeouts } from './session-policy.js';
 import type {
   ActiveSession,
   RefreshOutcome,
@@ -8,7 +9,6 @@ import type {
   SessionRecord,
   SessionRef,
 } from './session-record.js';
-import { idleExpiresAt, isSessionExpired, type SessionTimeouts } from './session-policy.js';
 import type { LoginAttemptStore, SessionStore } from './session-store.js';
 import { TtlMap } from './ttl-map.js';
 

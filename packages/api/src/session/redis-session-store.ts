@@ -1,3 +1,6 @@
+import { type RedisClient, RedisScript } from './redis-script.js';
+import * as lua from './redis-scripts.js';
+import type { SessionTimeouts } from './session-policy.js';
 import type {
   ActiveSession,
   RefreshOutcome,
@@ -7,10 +10,11 @@ import type {
   SessionRecord,
   SessionRef,
 } from './session-record.js';
-import type { SessionTimeouts } from './session-policy.js';
-import { type RedisClient, RedisScript } from './redis-script.js';
-import * as lua from './redis-scripts.js';
-import { type LoginAttemptStore, type SessionStore, StoreUnavailableError } from './session-store.js';
+import {
+  type LoginAttemptStore,
+  type SessionStore,
+  StoreUnavailableError,
+} from './session-store.js';
 
 const scripts = {
   touch: new RedisScript(lua.touchScript),
@@ -58,15 +62,19 @@ export class RedisSessionStore implements SessionStore, LoginAttemptStore {
       ['rh', session.refreshHash],
       ['rx', String(session.refreshExpiresAt)],
     ].flat();
-    await this.#run(scripts.create, [k.session, k.user], [
-      k.base,
-      session.lastActiveAt,
-      this.#timeouts.idleTimeoutMs,
-      this.#timeouts.tombstoneMs,
-      options.replaceOthers ? 1 : 0,
-      session.id,
-      ...fields,
-    ]);
+    await this.#run(
+      scripts.create,
+      [k.session, k.user],
+      [
+        k.base,
+        session.lastActiveAt,
+        this.#timeouts.idleTimeoutMs,
+        this.#timeouts.tombstoneMs,
+        options.replaceOthers ? 1 : 0,
+        session.id,
+        ...fields,
+      ],
+    );
   }
 
   touch(ref: SessionRef, now: number): Promise<SessionCheck> {
@@ -83,17 +91,21 @@ export class RedisSessionStore implements SessionStore, LoginAttemptStore {
     now: number,
   ): Promise<RefreshOutcome<T>> {
     const k = this.#keys(ref);
-    const reply = (await this.#run(scripts.rotate, [k.session, k.tombstone, k.grace, k.user], [
-      now,
-      this.#timeouts.idleTimeoutMs,
-      this.#timeouts.tombstoneMs,
-      this.#timeouts.refreshReuseGraceMs,
-      request.presentedHash,
-      request.nextHash,
-      request.nextExpiresAt,
-      JSON.stringify(request.result),
-      ref.sessionId,
-    ])) as string[];
+    const reply = (await this.#run(
+      scripts.rotate,
+      [k.session, k.tombstone, k.grace, k.user],
+      [
+        now,
+        this.#timeouts.idleTimeoutMs,
+        this.#timeouts.tombstoneMs,
+        this.#timeouts.refreshReuseGraceMs,
+        request.presentedHash,
+        request.nextHash,
+        request.nextExpiresAt,
+        JSON.stringify(request.result),
+        ref.sessionId,
+      ],
+    )) as string[];
     const [status] = reply;
     switch (status) {
       case 'rotated':
@@ -112,25 +124,30 @@ export class RedisSessionStore implements SessionStore, LoginAttemptStore {
 
   async revoke(ref: SessionRef): Promise<boolean> {
     const k = this.#keys(ref);
-    const revoked = await this.#run(scripts.revoke, [k.session, k.tombstone, k.grace, k.user], [
-      ref.sessionId,
-      this.#timeouts.tombstoneMs,
-    ]);
+    const revoked = await this.#run(
+      scripts.revoke,
+      [k.session, k.tombstone, k.grace, k.user],
+      [ref.sessionId, this.#timeouts.tombstoneMs],
+    );
     return revoked === 1;
   }
 
   async revokeAll(userId: string): Promise<number> {
     const k = this.#keys({ userId, sessionId: '' });
-    return (await this.#run(scripts.revokeAll, [k.user], [k.base, this.#timeouts.tombstoneMs])) as number;
+    return (await this.#run(
+      scripts.revokeAll,
+      [k.user],
+      [k.base, this.#timeouts.tombstoneMs],
+    )) as number;
   }
 
   async list(userId: string, now: number): Promise<SessionListEntry[]> {
     const k = this.#keys({ userId, sessionId: '' });
-    const flat = (await this.#run(scripts.list, [k.user], [
-      k.base,
-      now,
-      this.#timeouts.idleTimeoutMs,
-    ])) as string[];
+    const flat = (await this.#run(
+      scripts.list,
+      [k.user],
+      [k.base, now, this.#timeouts.idleTimeoutMs],
+    )) as string[];
     const entries: SessionListEntry[] = [];
     for (let i = 0; i + 4 < flat.length; i += 5) {
       entries.push({
@@ -171,11 +188,11 @@ export class RedisSessionStore implements SessionStore, LoginAttemptStore {
 
   async #check(ref: SessionRef, now: number, slide: boolean): Promise<SessionCheck> {
     const k = this.#keys(ref);
-    const reply = (await this.#run(scripts.touch, [k.session, k.tombstone], [
-      now,
-      this.#timeouts.idleTimeoutMs,
-      slide ? 1 : 0,
-    ])) as string[];
+    const reply = (await this.#run(
+      scripts.touch,
+      [k.session, k.tombstone],
+      [now, this.#timeouts.idleTimeoutMs, slide ? 1 : 0],
+    )) as string[];
     const [status] = reply;
     if (status === 'active') return { status, session: activeSession(ref, reply) };
     if (status === 'revoked' || status === 'expired') return { status };

@@ -28,6 +28,10 @@ export function isSessionExpired(
 }
 
 /** A refresh token never outlives its session's absolute expiry. */
-export function refreshExpiresAt(now: number, refreshTtlMs: number, absoluteExpiresAt: number): number {
+export function refreshExpiresAt(
+  now: number,
+  refreshTtlMs: number,
+  absoluteExpiresAt: number,
+): number {
   return Math.min(now + refreshTtlMs, absoluteExpiresAt);
 }

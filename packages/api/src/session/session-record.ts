@@ -30,7 +30,10 @@ export interface ActiveSession {
   absoluteExpiresAt: number;
 }
 
-export type SessionCheck = { status: 'active'; session: ActiveSession } | { status: 'revoked' } | { status: 'expired' };
+export type SessionCheck =
+  | { status: 'active'; session: ActiveSession }
+  | { status: 'revoked' }
+  | { status: 'expired' };
 
 export type RefreshOutcome<T> =
   | { status: 'rotated'; session: ActiveSession }

@@ -20,7 +20,11 @@ export interface SessionStore {
   /** The same check without sliding: for answers about tokens that are refused anyway. */
   peek(ref: SessionRef, now: number): Promise<SessionCheck>;
   /** Rotates the refresh token if `presentedHash` is the live one; see `RefreshOutcome`. */
-  rotateRefresh<T>(ref: SessionRef, request: RotateRequest<T>, now: number): Promise<RefreshOutcome<T>>;
+  rotateRefresh<T>(
+    ref: SessionRef,
+    request: RotateRequest<T>,
+    now: number,
+  ): Promise<RefreshOutcome<T>>;
   /** Ends one session, leaving a tombstone. False when it was not alive. */
   revoke(ref: SessionRef): Promise<boolean>;
   /** Ends every session of the user; returns how many were alive. */

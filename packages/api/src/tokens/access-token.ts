@@ -60,7 +60,8 @@ export class AccessTokens {
     token: string,
     now: number,
   ): Promise<
-    Exclude<AccessTokenVerification, { status: 'valid' }> | { status: 'valid'; ref: SessionRef; acceptUntil: number }
+    | Exclude<AccessTokenVerification, { status: 'valid' }>
+    | { status: 'valid'; ref: SessionRef; acceptUntil: number }
   > {
     const { keys, issuer, audience } = this.#options;
     try {

@@ -75,7 +75,9 @@ function importEd25519Public(entry: string): KeyObject {
     if (base64url.decode(entry).length !== 32) throw new Error('not 32 bytes');
     return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: entry }, format: 'jwk' });
   } catch {
-    throw new SigningKeyError('a previous Ed25519 key is neither PEM SPKI nor a base64url public key');
+    throw new SigningKeyError(
+      'a previous Ed25519 key is neither PEM SPKI nor a base64url public key',
+    );
   }
 }
 
