@@ -1,9 +1,10 @@
 // @ts-check
 // Plain ESM so that scripts/*.mjs (run by bare `node`, e.g. as the root postinstall) and
 // src/index.ts share one implementation of url handling and `prisma migrate deploy`.
-// Types: prisma-cli.d.ts (checked against this file by `tsc` through checkJs).
+// Types for TS callers: prisma-cli.d.ts (keep in sync; tsc prefers the .d.ts, so this file is
+// only type-checked, via the JSDoc below and checkJs, when the .d.ts is moved away).
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,7 +70,8 @@ export function splitPostgresSchema(url) {
   return { connectionString: u.toString(), schema };
 }
 
-const SUCCESS = /^(All migrations have been successfully applied\.|No pending migrations to apply\.)$/m;
+const SUCCESS =
+  /^(All migrations have been successfully applied\.|No pending migrations to apply\.)$/m;
 const FAILURE = /^Error:/m;
 
 /**
@@ -80,7 +82,7 @@ const FAILURE = /^Error:/m;
 function errorText(output) {
   const at = output.search(FAILURE);
   const text = at >= 0 ? output.slice(at) : output.trim().split('\n').slice(-8).join('\n');
-  return text.trim() || '(no output)';
+  return text.replace(/\n{3,}/g, '\n\n').trim() || '(no output)';
 }
 
 /**
@@ -103,6 +105,13 @@ export function migrateDeploy(url, options = {}) {
       if (file === ':memory:') throw new Error('Cannot migrate an in-memory SQLite database');
       // The CLI runs in packageDir, so hand it an absolute path.
       databaseUrl = `file:${file}`;
+    }
+    const schema = path.join(packageDir, 'prisma', provider, 'schema.prisma');
+    if (!existsSync(schema)) {
+      throw new Error(
+        `${path.relative(process.cwd(), schema)} is missing: run \`pnpm install\` ` +
+          '(or `node packages/db/scripts/generate.mjs`) first',
+      );
     }
   } catch (err) {
     return Promise.reject(err);
