@@ -73,6 +73,8 @@ export async function createLatchServer(
   const app = Fastify({
     logger: options.logger ?? { level: settings.LOG_LEVEL },
     bodyLimit: BODY_LIMIT_BYTES,
+    // One line per request is noise at the default level; `LOG_LEVEL=debug` brings it back.
+    disableRequestLogging: !['debug', 'trace'].includes(settings.LOG_LEVEL),
     trustProxy: trustProxyOption(settings.TRUST_PROXY),
     // tRPC batches put every procedure name in the path.
     routerOptions: { maxParamLength: 5000 },

@@ -16,7 +16,7 @@ import {
   UsernameTakenError,
 } from '../src/index.js';
 
-const PG_BASE = 'postgresql://postgres@127.0.0.1:5432/test';
+const PG_BASE = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const prismaDir = fileURLToPath(new URL('../prisma', import.meta.url));
 
 /** Raw access to the database under test, bypassing Prisma, to check what really landed. */
