@@ -130,6 +130,14 @@ export function sessionStoreContract(
       expect((await store.touch(ref(second), Date.now())).status).toBe('active');
     });
 
+    it('leaves exactly one session alive after concurrent single-policy logins', async () => {
+      const sessions = Array.from({ length: 10 }, () => record());
+      await Promise.all(sessions.map((s) => store.create(s, { replaceOthers: true })));
+      const checks = await Promise.all(sessions.map((s) => store.peek(ref(s), Date.now())));
+      expect(checks.filter((c) => c.status === 'active')).toHaveLength(1);
+      expect(await store.list(userId, Date.now())).toHaveLength(1);
+    });
+
     it('rotates the refresh token once, replays within grace, and treats later use as reuse', async () => {
       const s = record();
       await store.create(s, { replaceOthers: false });

@@ -46,7 +46,8 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
   }
 
   async create(session: SessionRecord, options: { replaceOthers: boolean }): Promise<void> {
-    if (options.replaceOthers) await this.revokeAll(session.userId);
+    // Synchronous from here on: no other call can interleave between revoking and creating.
+    if (options.replaceOthers) this.#revokeAllOf(session.userId);
     const key = sessionKey(session);
     this.#sessions.set(
       key,
@@ -109,6 +110,10 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
   }
 
   async revokeAll(userId: string): Promise<number> {
+    return this.#revokeAllOf(userId);
+  }
+
+  #revokeAllOf(userId: string): number {
     const ids = this.#userSessions.get(userId);
     let revoked = 0;
     for (const sessionId of ids ?? []) {
