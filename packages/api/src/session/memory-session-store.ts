@@ -9,7 +9,7 @@ import type {
   SessionRecord,
   SessionRef,
 } from './session-record.js';
-import type { LoginAttemptStore, SessionStore } from './session-store.js';
+import type { AttemptVerdict, LoginAttemptStore, SessionStore } from './session-store.js';
 import { TtlMap } from './ttl-map.js';
 
 interface StoredSession {
@@ -139,11 +139,7 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
     return entries.sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  async consume(
-    key: string,
-    limit: number,
-    windowMs: number,
-  ): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }> {
+  async consume(key: string, limit: number, windowMs: number): Promise<AttemptVerdict> {
     const count = this.#attempts.get(key) ?? 0;
     if (count >= limit) return { allowed: false, retryAfterMs: this.#attempts.ttl(key) ?? 0 };
     if (count === 0) this.#attempts.set(key, 1, windowMs);

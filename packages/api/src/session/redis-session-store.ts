@@ -11,6 +11,7 @@ import type {
   SessionRef,
 } from './session-record.js';
 import {
+  type AttemptVerdict,
   type LoginAttemptStore,
   type SessionStore,
   StoreUnavailableError,
@@ -161,11 +162,7 @@ export class RedisSessionStore implements SessionStore, LoginAttemptStore {
     return entries.sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  async consume(
-    key: string,
-    limit: number,
-    windowMs: number,
-  ): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }> {
+  async consume(key: string, limit: number, windowMs: number): Promise<AttemptVerdict> {
     const reply = (await this.#run(
       scripts.consumeAttempt,
       [this.#attemptsKey(key)],

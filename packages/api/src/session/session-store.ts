@@ -35,17 +35,15 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
+export type AttemptVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
+
 /** Failed-login counting per (ip, username), kept beside the sessions. */
 export interface LoginAttemptStore {
   /**
    * Counts one attempt in advance (so parallel guesses cannot overshoot the limit).
    * Refused when `limit` attempts are already counted in the window.
    */
-  consume(
-    key: string,
-    limit: number,
-    windowMs: number,
-  ): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
+  consume(key: string, limit: number, windowMs: number): Promise<AttemptVerdict>;
   /** A successful login forgives this key's attempts. */
   reset(key: string): Promise<void>;
 }
