@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionTimeouts } from '../src/session/session-policy.js';
+import { RETIRED_HASHES_KEPT, type SessionTimeouts } from '../src/session/session-policy.js';
 import type { SessionRecord } from '../src/session/session-record.js';
 import type { LoginAttemptStore, SessionStore } from '../src/session/session-store.js';
 
@@ -194,6 +194,42 @@ export function sessionStoreContract(
         now + 50,
       );
       expect(afterRevoke).toEqual({ status: 'revoked' });
+    });
+
+    it('remembers the last RETIRED_HASHES_KEPT rotated tokens for reuse detection, no more', async () => {
+      const s = record();
+      await store.create(s, { replaceOthers: false });
+      const now = Date.now();
+      const hash = (i: number) => `h${String(i).padStart(42, '0')}`; // real hashes are 43 chars
+      const rotations = RETIRED_HASHES_KEPT + 6;
+      let previous = 'hash-0';
+      for (let i = 1; i <= rotations; i++) {
+        const outcome = await store.rotateRefresh(
+          ref(s),
+          { presentedHash: previous, nextHash: hash(i), nextExpiresAt: now + 600_000, result: {} },
+          now,
+        );
+        expect(outcome.status).toBe('rotated');
+        previous = hash(i);
+      }
+      const later = now + contractTimeouts.refreshReuseGraceMs + 1;
+      const forgotten = await store.rotateRefresh(
+        ref(s),
+        { presentedHash: hash(2), nextHash: 'x', nextExpiresAt: now + 600_000, result: {} },
+        later,
+      );
+      expect(forgotten).toEqual({ status: 'invalid' });
+      const remembered = await store.rotateRefresh(
+        ref(s),
+        {
+          presentedHash: hash(rotations - RETIRED_HASHES_KEPT + 1),
+          nextHash: 'y',
+          nextExpiresAt: now + 600_000,
+          result: {},
+        },
+        later,
+      );
+      expect(remembered).toEqual({ status: 'reused' });
     });
 
     it('answers invalid for an unknown hash or an expired refresh token, changing nothing', async () => {

@@ -1,5 +1,10 @@
 import { type Clock, systemClock } from '../clock.js';
-import { idleExpiresAt, isSessionExpired, type SessionTimeouts } from './session-policy.js';
+import {
+  idleExpiresAt,
+  isSessionExpired,
+  RETIRED_HASHES_KEPT,
+  type SessionTimeouts,
+} from './session-policy.js';
 import type {
   ActiveSession,
   RefreshOutcome,
@@ -15,8 +20,8 @@ import { TtlMap } from './ttl-map.js';
 interface StoredSession {
   record: SessionRecord;
   previousHash: string | null;
-  /** Hashes of every refresh token this session has rotated away: presenting one is reuse. */
-  retiredHashes: Set<string>;
+  /** The latest refresh-token hashes this session rotated away, newest first: presenting one is reuse. */
+  retiredHashes: string[];
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -51,7 +56,7 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
     const key = sessionKey(session);
     this.#sessions.set(
       key,
-      { record: { ...session }, previousHash: null, retiredHashes: new Set() },
+      { record: { ...session }, previousHash: null, retiredHashes: [] },
       this.#ttlOf(session, session.lastActiveAt),
     );
     const ids = this.#userSessions.get(session.userId) ?? new Set<string>();
@@ -84,7 +89,10 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
 
     if (request.presentedHash === record.refreshHash) {
       if (now >= record.refreshExpiresAt) return { status: 'invalid' };
-      stored.retiredHashes.add(record.refreshHash);
+      stored.retiredHashes = [record.refreshHash, ...stored.retiredHashes].slice(
+        0,
+        RETIRED_HASHES_KEPT,
+      );
       stored.previousHash = record.refreshHash;
       record.refreshHash = request.nextHash;
       record.refreshExpiresAt = request.nextExpiresAt;
@@ -98,7 +106,7 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
         return { status: 'grace', result: result as T, session: activeView(record) };
       }
     }
-    if (stored.retiredHashes.has(request.presentedHash)) {
+    if (stored.retiredHashes.includes(request.presentedHash)) {
       this.#revokeKey(key, ref);
       return { status: 'reused' };
     }

@@ -1,3 +1,5 @@
+import { RETIRED_HASHES_KEPT } from './session-policy.js';
+
 /**
  * Lua scripts behind RedisSessionStore. Each runs atomically in one round trip and touches only
  * keys of one user (one hash tag), so they work on Redis Cluster. They mirror session-policy.ts;
@@ -8,7 +10,8 @@
  *
  * Session hash fields: uid, un (username), cat (created), la (last active), abs (absolute expiry), ip, ua,
  * rh (live refresh hash), rx (its expiry), ph (previous refresh hash), pa (when ph was rotated),
- * r:<hash> (every retired hash). The grace window is judged by `pa` against the caller's clock
+ * rl (the last RETIRED_HASHES_KEPT retired hashes, newest first, space-separated).
+ * The grace window is judged by `pa` against the caller's clock
  * (like every other deadline here); the grace key's own TTL only cleans up.
  */
 
@@ -86,23 +89,26 @@ export const rotateScript = `${CHECK}
 local now, idle, tomb = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local status = dead(KEYS[1], KEYS[2], now, idle)
 if status then return {status} end
-local f = redis.call('HMGET', KEYS[1], 'rh', 'rx', 'ph', 'cat', 'la', 'abs', 'un', 'pa')
+local f = redis.call('HMGET', KEYS[1], 'rh', 'rx', 'ph', 'cat', 'la', 'abs', 'un', 'pa', 'rl')
 local presented = ARGV[5]
 if presented == f[1] then
   if now >= tonumber(f[2]) then return {'invalid'} end
   local la = f[5]
   if now > tonumber(la) then la = ARGV[1] end
+  -- hashes are 43 characters: keep the newest RETIRED_HASHES_KEPT, each with its separator
+  local retired = string.sub(presented .. ' ' .. (f[9] or ''), 1, ${RETIRED_HASHES_KEPT * 44})
   redis.call('HSET', KEYS[1], 'rh', ARGV[6], 'rx', ARGV[7], 'ph', presented, 'pa', ARGV[1], 'la', la,
-    'r:' .. presented, ARGV[1])
+    'rl', retired)
   redis.call('PEXPIRE', KEYS[1], ttl_of(tonumber(la), tonumber(f[6]), idle, now))
-  redis.call('SET', KEYS[3], ARGV[8], 'PX', ARGV[4])
+  -- a grace of 0 keeps no replay answer (SET PX 0 is an error, and scripts do not roll back)
+  if tonumber(ARGV[4]) > 0 then redis.call('SET', KEYS[3], ARGV[8], 'PX', ARGV[4]) end
   return {'rotated', f[4], la, f[6], f[7]}
 end
 if presented == f[3] and now < tonumber(f[8]) + tonumber(ARGV[4]) then
   local kept = redis.call('GET', KEYS[3])
   if kept then return {'grace', f[4], f[5], f[6], f[7], kept} end
 end
-if redis.call('HEXISTS', KEYS[1], 'r:' .. presented) == 1 then
+if f[9] and string.find(' ' .. f[9], ' ' .. presented .. ' ', 1, true) then
   revoke(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[9], tomb)
   return {'reused'}
 end
