@@ -1,0 +1,26 @@
+export type { AuthErrorCode, SessionEndReason } from '@latch/shared';
+export { type AuthFailure, authErrorOf, SignedOutError } from './auth-errors.js';
+export { authLink } from './auth-link.js';
+export type {
+  AuthState,
+  AuthStateListener,
+  EndedSession,
+  EndReason,
+  SessionEndHandler,
+  SignedInState,
+  SignedOutState,
+} from './auth-state.js';
+export {
+  createLatchClient,
+  type LatchClient,
+  type LatchClientOptions,
+} from './create-latch-client.js';
+export type { LatchSession, TabSyncOptions } from './latch-session.js';
+export { memoryStorage, type TokenStorage } from './token-storage.js';
+export {
+  localStorageAdapter,
+  sessionStorageAdapter,
+  type WebStorageLike,
+  type WebStorageOptions,
+  webStorage,
+} from './web-storage.js';

@@ -1,0 +1,102 @@
+import { type LatchProcess, startLatchProcess } from '@latch/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { bundleTestPage, type PageServer, servePage } from './browser/browser-fixture.js';
+import { PASSWORD, sleepUntil, uniqueName } from './helpers.js';
+
+// Real Chromium, two tabs of one browser context (one localStorage, real Web Locks and
+// BroadcastChannel), a real Latch server behind a same-origin proxy that counts requests.
+let server: LatchProcess;
+let pages: PageServer;
+let browser: Browser;
+beforeAll(async () => {
+  const [latch, script] = await Promise.all([
+    startLatchProcess({ ACCESS_TOKEN_TTL: '2' }),
+    bundleTestPage(),
+  ]);
+  server = latch;
+  pages = await servePage(script, server.url, { refreshDelayMs: 300 });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await pages?.close();
+  await server?.stop();
+});
+
+/** What the pages printed or threw, shown when the test fails. */
+const pageLog: string[] = [];
+let tabs = 0;
+
+async function openTab(context: Awaited<ReturnType<Browser['newContext']>>): Promise<Page> {
+  const page = await context.newPage();
+  const tab = `tab ${++tabs}`;
+  page.on('console', (message) => pageLog.push(`${tab} console: ${message.text()}`));
+  page.on('pageerror', (error) => pageLog.push(`${tab} error: ${error.message}`));
+  await page.goto(pages.origin, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => window.latchTest !== undefined);
+  return page;
+}
+
+afterEach((context) => {
+  if (context.task.result?.state === 'fail' && pageLog.length > 0) {
+    console.error(`browser output:\n${pageLog.join('\n')}`);
+  }
+});
+
+test('two tabs: one sees the other log in, both refresh with ONE request, logout ends both', async () => {
+  const context = await browser.newContext();
+  const tabA = await openTab(context);
+  const tabB = await openTab(context);
+  expect(await tabA.evaluate(() => window.latchTest.hasWebLocks())).toBe(true);
+
+  const username = uniqueName('tabs');
+  const signedIn = await tabA.evaluate(
+    ([name, password]) => window.latchTest.register(name, password),
+    [username, PASSWORD] as const,
+  );
+  // A login in one tab is seen by the other without a reload.
+  await tabB.waitForFunction(() => window.latchTest.state().status === 'signedIn');
+
+  // Both tabs now hold an expired access token and call the API at the same moment.
+  await sleepUntil(signedIn.accessTokenExpiresAt + 100);
+  const [namesA, namesB] = await Promise.all([
+    tabA.evaluate(() => window.latchTest.me(5)),
+    tabB.evaluate(() => window.latchTest.me(5)),
+  ]);
+
+  expect(pages.count('auth.refresh')).toBe(1);
+  expect([...namesA, ...namesB]).toEqual(Array(10).fill(username));
+  const [stateA, stateB] = await Promise.all(
+    [tabA, tabB].map((tab) => tab.evaluate(() => window.latchTest.state())),
+  );
+  expect(stateA).toMatchObject({ status: 'signedIn', user: { username } });
+  expect(stateB).toEqual(stateA);
+  expect(stateA?.status === 'signedIn' && stateA.accessTokenExpiresAt).toBeGreaterThan(
+    signedIn.accessTokenExpiresAt,
+  );
+
+  await tabA.evaluate(() => window.latchTest.logout());
+  await tabB.waitForFunction(() => window.latchTest.ends.length > 0);
+  expect(await tabB.evaluate(() => window.latchTest.ends)).toEqual(['LOGGED_OUT']);
+  expect(await tabA.evaluate(() => window.latchTest.ends)).toEqual(['LOGGED_OUT']);
+  expect(await tabB.evaluate(() => window.latchTest.state())).toEqual({
+    status: 'signedOut',
+    reason: 'LOGGED_OUT',
+  });
+  expect(await tabB.evaluate(() => localStorage.getItem('latch.session'))).toBeNull();
+  await context.close();
+  // Generous: on a loaded CI machine Chromium alone can take seconds per page.
+}, 45_000);
