@@ -16,6 +16,7 @@ import {
   systemClock,
 } from '@latch/api';
 import { type Database, openDatabase } from '@latch/db';
+import { MAX_BATCH_SIZE } from '@latch/shared';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authSettingsOf } from './auth-settings.js';
@@ -25,6 +26,17 @@ import { signingKeyMaterial } from './signing-key-material.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const HEALTH_CHECK_TIMEOUT_MS = 1000;
+
+// Safe defaults for the API and the bundled web app (which loads nothing from other origins).
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+} as const;
 
 export interface LatchServerOptions {
   /** Where development keys are kept; default `data/` under the working directory. */
@@ -53,8 +65,21 @@ export async function createLatchServer(
   const clock = options.clock ?? systemClock;
   const authSettings = authSettingsOf(settings);
   const keys = await loadSigningKeys(signingKeyMaterial(settings, options.dataDir ?? 'data'));
-  const store = createSessionStore(settings, sessionTimeoutsOf(authSettings), clock);
   const db = openDatabase(settings.DATABASE_URL);
+
+  const app = Fastify({
+    logger: options.logger ?? { level: settings.LOG_LEVEL },
+    bodyLimit: BODY_LIMIT_BYTES,
+    // One line per request is noise at the default level; `LOG_LEVEL=debug` brings it back.
+    disableRequestLogging: !['debug', 'trace'].includes(settings.LOG_LEVEL),
+    trustProxy: trustProxyOption(settings.TRUST_PROXY),
+    // tRPC batches put every procedure name in the path.
+    routerOptions: { maxParamLength: 5000 },
+  });
+  const store = createSessionStore(settings, sessionTimeoutsOf(authSettings), {
+    clock,
+    log: app.log,
+  });
   const auth = new AuthService({
     users: db.users,
     sessions: store,
@@ -70,14 +95,8 @@ export async function createLatchServer(
     clock,
   });
 
-  const app = Fastify({
-    logger: options.logger ?? { level: settings.LOG_LEVEL },
-    bodyLimit: BODY_LIMIT_BYTES,
-    // One line per request is noise at the default level; `LOG_LEVEL=debug` brings it back.
-    disableRequestLogging: !['debug', 'trace'].includes(settings.LOG_LEVEL),
-    trustProxy: trustProxyOption(settings.TRUST_PROXY),
-    // tRPC batches put every procedure name in the path.
-    routerOptions: { maxParamLength: 5000 },
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(SECURITY_HEADERS);
   });
   app.addHook('onClose', async () => {
     await Promise.allSettled([store.close(), db.close()]);
@@ -96,6 +115,7 @@ export async function createLatchServer(
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
+      maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ req }): LatchContext => ({
         auth,
         origin: { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null },

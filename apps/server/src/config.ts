@@ -93,7 +93,12 @@ export const settingsSchema = z
         .pipe(z.string().includes('PRIVATE KEY', { message: 'expected a PEM PKCS#8 private key' }))
         .optional(),
     ),
-    JWT_PREVIOUS_KEYS: env(z.string().transform(commaList).optional()),
+    JWT_PREVIOUS_KEYS: env(
+      z
+        .string()
+        .transform((value) => commaList(value).map((key) => key.replaceAll('\\n', '\n')))
+        .optional(),
+    ),
     LOGIN_RATE_LIMIT: env(rateLimit.default({ attempts: 5, windowMs: 900_000 })),
     ALLOW_REGISTRATION: env(boolean.default(true)),
     CORS_ORIGINS: env(
@@ -149,7 +154,9 @@ export function parseSettings(environment: Record<string, string | undefined>): 
   const lines = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'settings');
     const given = environment[name];
-    const shown = given === undefined || /SECRET|KEY/.test(name) ? '' : ` (got "${given}")`;
+    // Secrets and URLs (which may carry a password) are named, never echoed.
+    const shown =
+      given === undefined || /SECRET|KEY|URL|NODES/.test(name) ? '' : ` (got "${given}")`;
     return `  ${name}: ${issue.message}${shown}`;
   });
   throw new SettingsError(`Invalid settings:\n${lines.join('\n')}`);

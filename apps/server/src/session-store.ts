@@ -6,6 +6,7 @@ import {
   type SessionStore,
   type SessionTimeouts,
 } from '@latch/api';
+import type { FastifyBaseLogger } from 'fastify';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Settings } from './config.js';
 
@@ -25,9 +26,10 @@ const redisOptions: RedisOptions = {
 export function createSessionStore(
   settings: Settings,
   timeouts: SessionTimeouts,
-  clock?: Clock,
+  options: { clock?: Clock; log: FastifyBaseLogger },
 ): Store {
   const prefix = settings.REDIS_PREFIX;
+  const { clock, log } = options;
   if (settings.REDIS_CLUSTER_NODES) {
     const nodes = settings.REDIS_CLUSTER_NODES.map((node) => {
       const [host, port] = node.split(':');
@@ -38,10 +40,29 @@ export function createSessionStore(
       redisOptions,
       clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),
     });
-    return new RedisSessionStore(client, { prefix, timeouts });
+    return new RedisSessionStore(reportOutages(client, log), { prefix, timeouts });
   }
   if (settings.REDIS_URL) {
-    return new RedisSessionStore(new Redis(settings.REDIS_URL, redisOptions), { prefix, timeouts });
+    const client = reportOutages(new Redis(settings.REDIS_URL, redisOptions), log);
+    return new RedisSessionStore(client, { prefix, timeouts });
   }
   return new MemorySessionStore(timeouts, clock);
+}
+
+/** One warning when Redis goes away and one line when it is back, not one per reconnect attempt. */
+function reportOutages<C extends Redis | Cluster>(client: C, log: FastifyBaseLogger): C {
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    log.warn(
+      { err: error },
+      'session store unreachable; answering AUTH_UNAVAILABLE and reconnecting',
+    );
+  });
+  client.on('ready', () => {
+    if (down) log.info('session store reachable again');
+    down = false;
+  });
+  return client;
 }

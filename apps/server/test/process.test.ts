@@ -24,6 +24,8 @@ describe('server process', () => {
     expect(await health.json()).toEqual({ status: 'ok', redis: 'memory', db: 'ok' });
     const ping = await fetch(`${latch.trpcUrl}/system.ping`);
     expect(await ping.json()).toEqual({ result: { data: { pong: true } } });
+    expect(ping.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(ping.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
   it('answers 413 to a body over 1 MiB and 4xx to junk, never 500', async () => {
@@ -49,6 +51,10 @@ describe('server process', () => {
       expect(response.status, body).toBeLessThan(500);
       expect(await response.text()).not.toMatch(/\bat .+:\d+:\d+/);
     }
+    const paths = (n: number) => Array.from({ length: n }, () => 'system.ping').join(',');
+    expect((await fetch(`${latch.trpcUrl}/${paths(16)}?batch=1&input={}`)).status).toBe(200);
+    const tooMany = await fetch(`${latch.trpcUrl}/${paths(17)}?batch=1&input={}`);
+    expect(tooMany.status).toBe(400); // one request must not buy unbounded work
     const unknown = await fetch(`${latch.trpcUrl}/auth.nope`);
     expect(unknown.status).toBe(404);
     const batch = await fetch(`${latch.trpcUrl}/system.ping,auth.me?batch=1&input={}`);
@@ -65,6 +71,7 @@ describe('start-up', () => {
   it.each([
     ['ACCESS_TOKEN_TTL', 'soon'],
     ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_URL', 'http://user:s3cret-pw@cache:6379'],
   ])('stops with a message naming %s when it is bad', (name, value) => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'latch-bad-'));
     const result = spawnSync(tsx, [main], {
@@ -76,6 +83,7 @@ describe('start-up', () => {
     rmSync(cwd, { recursive: true, force: true });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${name}: `);
+    expect(result.stderr).not.toContain('s3cret-pw'); // URLs may carry passwords: never echoed
     expect(result.stderr).not.toMatch(/\bat .+:\d+:\d+/); // a message, not a stack trace
   });
 

@@ -56,6 +56,14 @@ describe('multi-device sessions', () => {
       expect((await t.call('auth.me', { token: s.accessToken })).authCode).toBe('SESSION_REVOKED');
   });
 
+  it('accepts the bearer scheme in any case (RFC 9110)', async () => {
+    const login = await registerUser(t);
+    const lower = await t.call('auth.me', {
+      headers: { authorization: `bearer ${login.accessToken}` },
+    });
+    expect(lower.status).toBe(200);
+  });
+
   it('revoking the current session acts as logout', async () => {
     const login = await registerUser(t);
     const result = await t.call('auth.revokeSession', {

@@ -41,7 +41,8 @@ export interface Authenticated {
   session: ActiveSession;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+// The scheme name is case-insensitive (RFC 9110 §11.1); the token is the JWT's base64url parts.
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 
 /** The session machinery behind the `auth` router, free of HTTP and tRPC. */
 export class AuthService {

@@ -175,7 +175,7 @@ export function sessionStoreContract(
         now + 20,
       );
       expect(second.status).toBe('rotated');
-      // hash-0 is two rotations old: no grace for it whatever the time, so it is reuse
+      // past the grace window a rotated token is reuse
       const reuse = await store.rotateRefresh(
         ref(s),
         {
@@ -184,10 +184,12 @@ export function sessionStoreContract(
           nextExpiresAt: now + 600_000,
           result: { n: 4 },
         },
-        now + 30,
+        now + contractTimeouts.refreshReuseGraceMs + 30,
       );
       expect(reuse).toEqual({ status: 'reused' });
-      expect(await store.touch(ref(s), now + 40)).toEqual({ status: 'revoked' });
+      expect(await store.touch(ref(s), now + contractTimeouts.refreshReuseGraceMs + 40)).toEqual({
+        status: 'revoked',
+      });
       const afterRevoke = await store.rotateRefresh(
         ref(s),
         { presentedHash: 'hash-2', nextHash: 'hash-z', nextExpiresAt: now + 600_000, result: {} },
@@ -230,6 +232,32 @@ export function sessionStoreContract(
         later,
       );
       expect(remembered).toEqual({ status: 'reused' });
+    });
+
+    it('answers every token rotated within the grace window with its own first answer', async () => {
+      const s = record();
+      await store.create(s, { replaceOthers: false });
+      const now = Date.now();
+      const rotate = (presentedHash: string, nextHash: string, at: number) =>
+        store.rotateRefresh(
+          ref(s),
+          { presentedHash, nextHash, nextExpiresAt: now + 600_000, result: { nextHash } },
+          at,
+        );
+      expect((await rotate('hash-0', 'hash-1', now)).status).toBe('rotated');
+      expect((await rotate('hash-1', 'hash-2', now + 100)).status).toBe('rotated');
+      // hash-0 is two rotations old but was rotated less than the grace window ago
+      expect(await rotate('hash-0', 'other', now + 200)).toMatchObject({
+        status: 'grace',
+        result: { nextHash: 'hash-1' },
+      });
+      expect(await rotate('hash-1', 'other', now + 200)).toMatchObject({
+        status: 'grace',
+        result: { nextHash: 'hash-2' },
+      });
+      const graceEnd = now + contractTimeouts.refreshReuseGraceMs;
+      expect(await rotate('hash-1', 'other', graceEnd + 99)).toMatchObject({ status: 'grace' });
+      expect(await rotate('hash-0', 'other', graceEnd)).toEqual({ status: 'reused' });
     });
 
     it('answers invalid for an unknown hash or an expired refresh token, changing nothing', async () => {

@@ -1,5 +1,6 @@
 import type { AppRouter } from '@latch/api';
 import type { CredentialsInput } from '@latch/shared';
+import { MAX_BATCH_SIZE } from '@latch/shared';
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
 import { authErrorOf, SignedOutError } from './auth-errors.js';
 import { authLink } from './auth-link.js';
@@ -103,7 +104,10 @@ export function createLatchClient(options: LatchClientOptions): LatchClient {
   });
 
   const trpc = createTRPCClient<AppRouter>({
-    links: [authLink(session), httpBatchLink({ url, fetch, headers: session.headers })],
+    links: [
+      authLink(session),
+      httpBatchLink({ url, fetch, headers: session.headers, maxItems: MAX_BATCH_SIZE }),
+    ],
   });
 
   const timeout = () => AbortSignal.timeout(requestTimeoutMs);

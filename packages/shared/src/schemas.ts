@@ -62,3 +62,9 @@ export type SessionListItem = z.infer<typeof sessionListItem>;
 export const okOutput = z.object({ ok: z.literal(true) });
 export const logoutAllOutput = z.object({ revoked: z.number().int() });
 export const pingOutput = z.object({ pong: z.literal(true) });
+
+/**
+ * Most procedure calls one batched HTTP request may carry. The server refuses bigger batches (one
+ * request must not buy thousands of password hashes); the client splits its batches to match.
+ */
+export const MAX_BATCH_SIZE = 16;

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../clock.js';
 import {
+  GRACE_ANSWERS_KEPT,
   idleExpiresAt,
   isSessionExpired,
   RETIRED_HASHES_KEPT,
@@ -19,7 +20,6 @@ import { TtlMap } from './ttl-map.js';
 
 interface StoredSession {
   record: SessionRecord;
-  previousHash: string | null;
   /** The latest refresh-token hashes this session rotated away, newest first: presenting one is reuse. */
   retiredHashes: string[];
 }
@@ -35,7 +35,8 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
   readonly #timeouts: SessionTimeouts;
   readonly #sessions: TtlMap<string, StoredSession>;
   readonly #tombstones: TtlMap<string, true>;
-  readonly #graceResults: TtlMap<string, unknown>;
+  /** Per session: rotated-away hash → when, and the answer it got, for replays within grace. */
+  readonly #graceResults: TtlMap<string, Map<string, { rotatedAt: number; result: unknown }>>;
   readonly #userSessions: TtlMap<string, Set<string>>;
   readonly #attempts: TtlMap<string, number>;
   readonly #sweeper: NodeJS.Timeout;
@@ -56,7 +57,7 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
     const key = sessionKey(session);
     this.#sessions.set(
       key,
-      { record: { ...session }, previousHash: null, retiredHashes: [] },
+      { record: { ...session }, retiredHashes: [] },
       this.#ttlOf(session, session.lastActiveAt),
     );
     const ids = this.#userSessions.get(session.userId) ?? new Set<string>();
@@ -93,18 +94,15 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
         0,
         RETIRED_HASHES_KEPT,
       );
-      stored.previousHash = record.refreshHash;
+      this.#keepGraceAnswer(key, record.refreshHash, now, request.result);
       record.refreshHash = request.nextHash;
       record.refreshExpiresAt = request.nextExpiresAt;
       this.#slide(key, stored, now);
-      this.#graceResults.set(key, request.result, this.#timeouts.refreshReuseGraceMs);
       return { status: 'rotated', session: activeView(record) };
     }
-    if (request.presentedHash === stored.previousHash) {
-      const result = this.#graceResults.get(key);
-      if (result !== undefined) {
-        return { status: 'grace', result: result as T, session: activeView(record) };
-      }
+    const kept = this.#graceResults.get(key)?.get(request.presentedHash);
+    if (kept && now < kept.rotatedAt + this.#timeouts.refreshReuseGraceMs) {
+      return { status: 'grace', result: kept.result as T, session: activeView(record) };
     }
     if (stored.retiredHashes.includes(request.presentedHash)) {
       this.#revokeKey(key, ref);
@@ -176,6 +174,15 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
     }
     if (slide) this.#slide(key, stored, now);
     return { status: 'active', session: activeView(stored.record) };
+  }
+
+  #keepGraceAnswer(key: string, hash: string, now: number, result: unknown): void {
+    const graceMs = this.#timeouts.refreshReuseGraceMs;
+    if (graceMs <= 0) return;
+    let answers = this.#graceResults.get(key);
+    if (!answers || answers.size >= GRACE_ANSWERS_KEPT) answers = new Map();
+    answers.set(hash, { rotatedAt: now, result });
+    this.#graceResults.set(key, answers, graceMs);
   }
 
   #slide(key: string, stored: StoredSession, now: number): void {

@@ -1,4 +1,4 @@
-import { RETIRED_HASHES_KEPT } from './session-policy.js';
+import { GRACE_ANSWERS_KEPT, RETIRED_HASHES_KEPT } from './session-policy.js';
 
 /**
  * Lua scripts behind RedisSessionStore. Each runs atomically in one round trip and touches only
@@ -9,9 +9,10 @@ import { RETIRED_HASHES_KEPT } from './session-policy.js';
  * large numbers in exponent form, so computed times are never stringified here.
  *
  * Session hash fields: uid, un (username), cat (created), la (last active), abs (absolute expiry), ip, ua,
- * rh (live refresh hash), rx (its expiry), ph (previous refresh hash), pa (when ph was rotated),
+ * rh (live refresh hash), rx (its expiry),
  * rl (the last RETIRED_HASHES_KEPT retired hashes, newest first, space-separated).
- * The grace window is judged by `pa` against the caller's clock
+ * The grace key is a hash: rotated-away hash → "<rotatedAt>|<answer JSON>".
+ * The grace window is judged by rotatedAt against the caller's clock
  * (like every other deadline here); the grace key's own TTL only cleans up.
  */
 
@@ -86,29 +87,35 @@ return 1
  *   | revoked | expired
  */
 export const rotateScript = `${CHECK}
-local now, idle, tomb = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, idle, tomb, grace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local status = dead(KEYS[1], KEYS[2], now, idle)
 if status then return {status} end
-local f = redis.call('HMGET', KEYS[1], 'rh', 'rx', 'ph', 'cat', 'la', 'abs', 'un', 'pa', 'rl')
+local f = redis.call('HMGET', KEYS[1], 'rh', 'rx', 'rl', 'cat', 'la', 'abs', 'un')
 local presented = ARGV[5]
 if presented == f[1] then
   if now >= tonumber(f[2]) then return {'invalid'} end
   local la = f[5]
   if now > tonumber(la) then la = ARGV[1] end
   -- hashes are 43 characters: keep the newest RETIRED_HASHES_KEPT, each with its separator
-  local retired = string.sub(presented .. ' ' .. (f[9] or ''), 1, ${RETIRED_HASHES_KEPT * 44})
-  redis.call('HSET', KEYS[1], 'rh', ARGV[6], 'rx', ARGV[7], 'ph', presented, 'pa', ARGV[1], 'la', la,
-    'rl', retired)
+  local retired = string.sub(presented .. ' ' .. (f[3] or ''), 1, ${RETIRED_HASHES_KEPT * 44})
+  redis.call('HSET', KEYS[1], 'rh', ARGV[6], 'rx', ARGV[7], 'la', la, 'rl', retired)
   redis.call('PEXPIRE', KEYS[1], ttl_of(tonumber(la), tonumber(f[6]), idle, now))
-  -- a grace of 0 keeps no replay answer (SET PX 0 is an error, and scripts do not roll back)
-  if tonumber(ARGV[4]) > 0 then redis.call('SET', KEYS[3], ARGV[8], 'PX', ARGV[4]) end
+  -- keep this answer for replays of the presented token (a grace of 0 keeps none; PX 0 errors)
+  if grace > 0 then
+    if redis.call('HLEN', KEYS[3]) >= ${GRACE_ANSWERS_KEPT} then redis.call('DEL', KEYS[3]) end
+    redis.call('HSET', KEYS[3], presented, ARGV[1] .. '|' .. ARGV[8])
+    redis.call('PEXPIRE', KEYS[3], grace)
+  end
   return {'rotated', f[4], la, f[6], f[7]}
 end
-if presented == f[3] and now < tonumber(f[8]) + tonumber(ARGV[4]) then
-  local kept = redis.call('GET', KEYS[3])
-  if kept then return {'grace', f[4], f[5], f[6], f[7], kept} end
+local kept = redis.call('HGET', KEYS[3], presented)
+if kept then
+  local sep = string.find(kept, '|', 1, true)
+  if now < tonumber(string.sub(kept, 1, sep - 1)) + grace then
+    return {'grace', f[4], f[5], f[6], f[7], string.sub(kept, sep + 1)}
+  end
 end
-if f[9] and string.find(' ' .. f[9], ' ' .. presented .. ' ', 1, true) then
+if f[3] and string.find(' ' .. f[3], ' ' .. presented .. ' ', 1, true) then
   revoke(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[9], tomb)
   return {'reused'}
 end

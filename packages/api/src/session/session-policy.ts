@@ -9,6 +9,9 @@
  */
 export const RETIRED_HASHES_KEPT = 64;
 
+/** Replay answers kept per session within one grace window (tabs, retries); more is abuse. */
+export const GRACE_ANSWERS_KEPT = 16;
+
 export interface SessionTimeouts {
   idleTimeoutMs: number;
   absoluteTimeoutMs: number;
