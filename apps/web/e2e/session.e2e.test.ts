@@ -1,0 +1,281 @@
+// @vitest-environment node
+import type { LatchProcess } from '@latch/testing';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_STORAGE_KEY } from '../src/auth/storage-key';
+import {
+  createUser,
+  launchBrowser,
+  logIn,
+  screenshot,
+  startServer,
+  type WatchedPage,
+  watchedPage,
+} from './harness';
+
+/**
+ * The web app in Chromium against a real server process and a real Redis, with short settings:
+ * access tokens live 2 s, sessions end after 8 s without activity (the warning shows 4 s before).
+ */
+const ACCESS_TOKEN_TTL_S = 2;
+const IDLE_TIMEOUT_S = 8;
+
+const EXPIRED = 'Your session expired, please log in again.';
+const SIGNED_OUT = 'You were signed out (logged out elsewhere or revoked).';
+const ABNORMAL = 'Your sign-in token was abnormal, please log in again.';
+
+describe.concurrent('web app sessions (Chromium, real server and Redis)', () => {
+  let server: LatchProcess;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pages: WatchedPage[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startServer('sessions', {
+        ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL_S),
+        SESSION_IDLE_TIMEOUT: String(IDLE_TIMEOUT_S),
+      }),
+      launchBrowser(),
+    ]);
+  });
+
+  afterAll(async () => {
+    for (const { errors } of pages) expect(errors).toEqual([]);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function open(
+    options: { userAgent?: string; viewport?: { width: number; height: number } } = {},
+  ) {
+    const context = await browser.newContext({
+      baseURL: server.url,
+      viewport: { width: 1100, height: 760 },
+      ...options,
+    });
+    contexts.push(context);
+    const watched = await watchedPage(context);
+    pages.push(watched);
+    return { context, ...watched };
+  }
+
+  it('logs in, shows the user, and keeps the session across a reload', async () => {
+    const username = await createUser(server);
+    const { page } = await open();
+    await page.goto('/');
+    await page.waitForURL('**/login?redirect=/');
+    await page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+    await screenshot(page, 'login');
+
+    await logIn(page, username);
+    await page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.getByTestId('idle-deadline').textContent()).toMatch(/\d\d:\d\d:\d\d/);
+    expect(await page.getByRole('link', { name: 'Manage sessions' }).getAttribute('href')).toBe(
+      '/sessions',
+    );
+    await screenshot(page, 'home');
+
+    await page.reload();
+    await page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+  });
+
+  it('renews the access token silently while navigating: no login page, typed text kept', async () => {
+    const username = await createUser(server);
+    const { page, paths, pagesSeen } = await open();
+    await page.goto('/login');
+    await logIn(page, username);
+    await page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
+    const token = () =>
+      page.evaluate(
+        (key) => JSON.parse(localStorage.getItem(key) ?? '{}').accessToken,
+        SESSION_STORAGE_KEY,
+      );
+    const firstToken = await token();
+
+    await page.getByLabel('Notes').fill('half-typed thought, not saved anywhere yet');
+    // Let the access token expire, then navigate: the next call needs a refresh.
+    await page.waitForTimeout(ACCESS_TOKEN_TTL_S * 1000 + 300);
+    await page.getByRole('navigation').getByRole('link', { name: 'Sessions' }).click();
+    await page.getByTestId('session-list').waitFor();
+    expect(await token()).not.toBe(firstToken);
+
+    await page.waitForTimeout(ACCESS_TOKEN_TTL_S * 1000 + 300);
+    await page.getByRole('navigation').getByRole('link', { name: 'Home' }).click();
+    await page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
+    expect(await page.getByLabel('Notes').inputValue()).toBe(
+      'half-typed thought, not saved anywhere yet',
+    );
+
+    const seen = await paths();
+    expect(seen.filter((path) => path.startsWith('/login'))).toEqual(['/login']);
+    expect(seen.slice(seen.indexOf('/login') + 1)).toEqual(['/', '/sessions', '/']);
+    expect(await pagesSeen()).toEqual(['login', 'home', 'sessions', 'home']);
+
+    // Type on, then reload with the access token expired again (the last refresh was on the
+    // sessions page): the page comes back signed in, the text intact.
+    await page.getByLabel('Notes').pressSequentially(' more', { delay: 20 });
+    await page.reload();
+    await page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
+    expect(await page.getByLabel('Notes').inputValue()).toBe(
+      'half-typed thought, not saved anywhere yet more',
+    );
+    expect(await pagesSeen()).toEqual(['home']);
+  });
+
+  it('warns before the idle timeout; Escape stays signed in', async () => {
+    const username = await createUser(server);
+    const { page } = await open();
+    await page.goto('/login');
+    await logIn(page, username);
+    await page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
+    await page.getByLabel('Notes').fill('draft');
+    await page.getByLabel('Notes').focus();
+
+    const dialog = page.getByRole('alertdialog', { name: 'Are you still there?' });
+    await dialog.waitFor({ timeout: IDLE_TIMEOUT_S * 1000 });
+    expect(await dialog.textContent()).toMatch(/signed out in 0:0\d because of inactivity/);
+    // Focus moved into the dialog, on its main action.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
+      'Stay signed in',
+    );
+    await screenshot(page, 'idle-warning');
+
+    const before = await page.getByTestId('idle-deadline').locator('time').getAttribute('datetime');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    const after = await page.getByTestId('idle-deadline').locator('time').getAttribute('datetime');
+    expect(Date.parse(after ?? '')).toBeGreaterThan(Date.parse(before ?? ''));
+    // Focus went back where it was.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('notes');
+    expect(new URL(page.url()).pathname).toBe('/');
+  });
+
+  it('letting the idle timeout run out shows the expiry message; logging in returns to the page', async () => {
+    const username = await createUser(server);
+    const { page } = await open();
+    await page.goto('/sessions');
+    await page.waitForURL('**/login?redirect=/sessions');
+    await logIn(page, username);
+    await page.waitForURL('**/sessions');
+    await page.getByTestId('session-list').waitFor();
+
+    await page.getByRole('alertdialog').waitFor({ timeout: IDLE_TIMEOUT_S * 1000 });
+    const notice = page.getByTestId('login-notice');
+    await notice.waitFor({ timeout: IDLE_TIMEOUT_S * 1000 });
+    expect(await notice.textContent()).toContain(EXPIRED);
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(
+      '/login?redirect=/sessions',
+    );
+    await screenshot(page, 'login-expired');
+
+    await logIn(page, username);
+    await page.waitForURL('**/sessions');
+    await page.getByTestId('session-list').waitFor();
+  });
+
+  it('a logout in one tab takes the other tab to the login page', async () => {
+    const username = await createUser(server);
+    const first = await open();
+    await first.page.goto('/login');
+    await logIn(first.page, username);
+    await first.page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
+
+    const second = await watchedPage(first.context);
+    pages.push(second);
+    await second.page.goto('/sessions');
+    await second.page.getByTestId('session-list').waitFor();
+
+    await first.page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await first.page.waitForURL('**/login');
+    expect(await first.page.getByTestId('login-notice').textContent()).toContain(
+      'You have logged out.',
+    );
+    await second.page.waitForURL('**/login?redirect=/sessions');
+    expect(await second.page.getByTestId('login-notice').textContent()).toContain(
+      'You logged out in another tab or window.',
+    );
+  });
+
+  it('revoking a session on the sessions page logs that browser out on its next action', async () => {
+    const username = await createUser(server);
+    const laptop = await open();
+    const phone = await open({
+      userAgent: 'Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0',
+      viewport: { width: 390, height: 760 },
+    });
+    // The phone last, so its session is the fresher one when it acts after the revoke.
+    for (const { page } of [laptop, phone]) {
+      await page.goto('/login');
+      await logIn(page, username);
+      await page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
+    }
+    await screenshot(phone.page, 'home-mobile');
+
+    await laptop.page.getByRole('link', { name: 'Manage sessions' }).click();
+    const rows = laptop.page.getByTestId('session-list').getByRole('listitem');
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toContain('This device');
+    expect(await rows.nth(1).textContent()).toContain('Firefox on Android');
+    expect(await rows.nth(0).getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+    await screenshot(laptop.page, 'sessions');
+
+    await rows.nth(1).getByRole('button', { name: 'Revoke' }).click();
+    await laptop.page.getByText('Signed out Firefox on Android.').waitFor();
+    await laptop.page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="session-list"] li').length === 1,
+    );
+
+    // The phone finds out on its next action.
+    await phone.page.getByRole('navigation').getByRole('link', { name: 'Sessions' }).click();
+    await phone.page.waitForURL('**/login?redirect=/sessions');
+    expect(await phone.page.getByTestId('login-notice').textContent()).toContain(SIGNED_OUT);
+    await screenshot(phone.page, 'login-revoked-mobile');
+
+    // Log out everywhere ends the laptop's own session too.
+    await laptop.page.getByRole('button', { name: 'Log out everywhere' }).click();
+    await laptop.page.waitForURL('**/login');
+    expect(await laptop.page.getByTestId('login-notice').textContent()).toContain(
+      'You logged out everywhere (1 session ended).',
+    );
+  });
+
+  it('a tampered stored token ends the session with the "token abnormal" message', async () => {
+    const username = await createUser(server);
+    const { page } = await open();
+    await page.goto('/login');
+    await logIn(page, username);
+    await page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
+
+    await page.evaluate((key) => {
+      const stored = JSON.parse(localStorage.getItem(key) ?? '{}');
+      const [header, payload, signature = ''] = String(stored.accessToken).split('.');
+      const flipped = (signature.startsWith('A') ? 'B' : 'A') + signature.slice(1);
+      stored.accessToken = [header, payload, flipped].join('.');
+      stored.refreshToken = `${stored.sessionId}.${'x'.repeat(43)}`;
+      localStorage.setItem(key, JSON.stringify(stored));
+    }, SESSION_STORAGE_KEY);
+    await page.reload();
+    await page.waitForURL('**/login?redirect=/');
+    const notice = page.getByTestId('login-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain(ABNORMAL);
+    expect(await page.evaluate((key) => localStorage.getItem(key), SESSION_STORAGE_KEY)).toBeNull();
+  });
+
+  it('sends a logged-in user away from /login, and only to paths of this site', async () => {
+    const username = await createUser(server);
+    const { page } = await open();
+    await page.goto('/login?redirect=//evil.example/steal');
+    await logIn(page, username);
+    await page.waitForURL(`${server.url}/`);
+    await page.goto('/login?redirect=/sessions');
+    await page.waitForURL('**/sessions');
+    await page.goto('/login?redirect=https://evil.example');
+    await page.waitForURL(`${server.url}/`);
+    await page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
+  });
+});

@@ -1,0 +1,50 @@
+import {
+  createRouter,
+  createWebHistory,
+  type RouteRecordRaw,
+  type RouterHistory,
+} from 'vue-router';
+import { installAuthGuard } from './auth/guard';
+import type { AuthStore } from './auth/store';
+import HomePage from './pages/HomePage.vue';
+import LoginPage from './pages/LoginPage.vue';
+import NotFoundPage from './pages/NotFoundPage.vue';
+import SessionsPage from './pages/SessionsPage.vue';
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: LoginPage,
+    meta: { guestOnly: true, title: 'Log in' },
+  },
+  {
+    path: '/',
+    name: 'home',
+    component: HomePage,
+    meta: { requiresAuth: true, title: 'Home' },
+  },
+  {
+    path: '/sessions',
+    name: 'sessions',
+    component: SessionsPage,
+    meta: { requiresAuth: true, title: 'Sessions' },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: NotFoundPage,
+    meta: { title: 'Page not found' },
+  },
+];
+
+export function createAppRouter(auth: AuthStore, history: RouterHistory = createWebHistory()) {
+  const router = createRouter({ history, routes });
+  installAuthGuard(router, auth);
+  router.afterEach((to) => {
+    if (typeof document !== 'undefined') {
+      document.title = to.meta.title ? `${to.meta.title} · Latch` : 'Latch';
+    }
+  });
+  return router;
+}

@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionRow } from '../src/auth/types';
+import { alice, apiError, FakePort } from './fake-port';
+import { type Mounted, mountApp, settle } from './setup';
+
+let mounted: Mounted | undefined;
+afterEach(() => {
+  mounted?.wrapper.unmount();
+  mounted = undefined;
+  sessionStorage.clear();
+});
+
+const buttonNamed = (app: Mounted, name: string) =>
+  app.wrapper.findAll('button').filter((b) => b.text() === name);
+
+describe('home page', () => {
+  it('shows who is signed in, the idle deadline, Log out and a link to /sessions', async () => {
+    mounted = await mountApp(new FakePort(alice), '/');
+    expect(mounted.wrapper.find('h1').text()).toBe('Signed in as alice');
+    expect(mounted.wrapper.find('[data-testid="idle-deadline"] time').exists()).toBe(true);
+    expect(buttonNamed(mounted, 'Log out')).toHaveLength(1);
+    const links = mounted.wrapper.findAll('a').filter((a) => a.attributes('href') === '/sessions');
+    expect(links.map((a) => a.text())).toContain('Manage sessions');
+  });
+
+  it('logs out to the login page, which says so', async () => {
+    const port = new FakePort(alice);
+    mounted = await mountApp(port, '/');
+    await buttonNamed(mounted, 'Log out')[0]?.trigger('click');
+    await settle();
+    expect(port.calls).toContain('logout');
+    expect(mounted.path()).toBe('/login');
+    expect(mounted.wrapper.find('[data-testid="login-notice"]').text()).toContain(
+      'You have logged out.',
+    );
+  });
+
+  it('keeps the notes through navigation and a session renewal', async () => {
+    const port = new FakePort(alice);
+    mounted = await mountApp(port, '/');
+    await mounted.wrapper.find('#notes').setValue('half a thought');
+    port.emit({ type: 'activity', sentAt: Date.now() });
+    await mounted.router.push('/sessions');
+    await settle();
+    await mounted.router.push('/');
+    await settle();
+    expect((mounted.wrapper.find('#notes').element as HTMLTextAreaElement).value).toBe(
+      'half a thought',
+    );
+  });
+});
+
+describe('sessions page', () => {
+  const now = Date.now();
+  const rows: SessionRow[] = [
+    {
+      id: 'other',
+      createdAt: now - 86_400_000,
+      lastActiveAt: now - 120_000,
+      userAgent: 'Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0',
+      ip: '203.0.113.9',
+      current: false,
+    },
+    {
+      id: 'mine',
+      createdAt: now - 3_600_000,
+      lastActiveAt: now,
+      userAgent:
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36',
+      ip: '198.51.100.4',
+      current: true,
+    },
+  ];
+
+  it('lists sessions with device, ip, created and last active; marks this device', async () => {
+    const port = new FakePort(alice);
+    port.sessionsResult = async () => rows;
+    mounted = await mountApp(port, '/sessions');
+    const items = mounted.wrapper.findAll('[data-testid="session-list"] li');
+    expect(items).toHaveLength(2);
+    expect(items[0]?.text()).toContain('Chrome on Linux');
+    expect(items[0]?.text()).toContain('This device');
+    expect(items[0]?.text()).toContain('198.51.100.4');
+    expect(items[0]?.findAll('button')).toHaveLength(0);
+    expect(items[1]?.text()).toContain('Firefox on Android');
+    expect(items[1]?.text()).toContain('203.0.113.9');
+    expect(items[1]?.text()).toContain('2 min ago');
+    expect(items[1]?.text()).toMatch(/Created/);
+    expect(items[1]?.find('button').text()).toBe('Revoke');
+  });
+
+  it('revokes another session and reloads the list', async () => {
+    const port = new FakePort(alice);
+    let list = rows;
+    port.sessionsResult = async () => list;
+    mounted = await mountApp(port, '/sessions');
+    list = rows.filter((row) => row.current);
+    await mounted.wrapper
+      .find('[data-testid="session-list"] li:nth-child(2) button')
+      .trigger('click');
+    await settle();
+    expect(port.calls).toContain('revoke:other');
+    expect(mounted.wrapper.findAll('[data-testid="session-list"] li')).toHaveLength(1);
+    expect(mounted.wrapper.find('[role="status"]').text()).toContain(
+      'Signed out Firefox on Android.',
+    );
+  });
+
+  it('says when the session to revoke had already ended', async () => {
+    const port = new FakePort(alice);
+    port.sessionsResult = async () => rows;
+    port.revokeSession = async () => {
+      throw apiError('NOT_FOUND');
+    };
+    mounted = await mountApp(port, '/sessions');
+    await mounted.wrapper
+      .find('[data-testid="session-list"] li:nth-child(2) button')
+      .trigger('click');
+    await settle();
+    expect(mounted.wrapper.find('[role="status"]').text()).toContain(
+      'That session had already ended.',
+    );
+  });
+
+  it('Log out everywhere ends every session and says how many', async () => {
+    const port = new FakePort(alice);
+    port.sessionsResult = async () => rows;
+    mounted = await mountApp(port, '/sessions');
+    await buttonNamed(mounted, 'Log out everywhere')[0]?.trigger('click');
+    await settle();
+    expect(port.calls).toContain('logoutAll');
+    expect(mounted.path()).toBe('/login');
+    expect(mounted.wrapper.find('[data-testid="login-notice"]').text()).toContain(
+      'You logged out everywhere (3 sessions ended).',
+    );
+  });
+});

@@ -1,0 +1,33 @@
+import { mount, type VueWrapper } from '@vue/test-utils';
+import { createMemoryHistory, type Router } from 'vue-router';
+import App from '../src/App.vue';
+import { type AuthStore, authPlugin, createAuthStore } from '../src/auth/store';
+import { createAppRouter } from '../src/router';
+import type { FakePort } from './fake-port';
+
+export interface Mounted {
+  wrapper: VueWrapper;
+  router: Router;
+  auth: AuthStore;
+  /** The current route's full path. */
+  path(): string;
+}
+
+/** The whole app on a fake client and an in-memory history, wired as main.ts wires it. */
+export async function mountApp(port: FakePort, path: string): Promise<Mounted> {
+  const auth = createAuthStore(port, { idleChannel: null });
+  const router = createAppRouter(auth, createMemoryHistory());
+  await router.push(path);
+  await router.isReady();
+  const wrapper = mount(App, {
+    attachTo: document.body,
+    global: { plugins: [router, authPlugin(auth)] },
+  });
+  await settle();
+  return { wrapper, router, auth, path: () => router.currentRoute.value.fullPath };
+}
+
+/** Lets promises, navigations and Vue's render queue settle (real macrotasks; timers may be fake). */
+export async function settle(rounds = 6): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
