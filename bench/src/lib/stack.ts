@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { type JwtAlgorithm, loadSigningKeys, type SigningKeys } from '@latch/api';
+import {
+  freePort,
+  type LatchProcess,
+  type RedisServer,
+  startLatchProcess,
+  startRedisServer,
+  waitFor,
+} from '@latch/testing';
+import { Redis } from 'ioredis';
+import { track } from './cleanup.js';
+
+/** Room for 1M tombstones and idle session hashes with margin; noeviction: a full Redis fails loudly. */
+export const REDIS_MAXMEMORY = '3gb';
+export const REDIS_PREFIX = 'latch:';
+/** Failed logins never limit a benchmark. */
+export const LOGIN_RATE_LIMIT = '1000000/1';
+
+export interface PrivateRedis {
+  server: RedisServer;
+  client: Redis;
+  version: string;
+  stop(): Promise<void>;
+}
+
+/** A private redis-server on a free loopback port, plus a client for setting up and reading. */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const server = await startRedisServer({
+    args: ['--maxmemory', REDIS_MAXMEMORY, '--maxmemory-policy', 'noeviction'],
+  });
+  const stopServer = track(`redis-server :${server.port}`, () => server.stop());
+  const client = new Redis(server.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  await client.connect();
+  const stopClient = track('redis client', async () => {
+    client.disconnect();
+  });
+  const info = await client.info('server');
+  const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+  return {
+    server,
+    client,
+    version,
+    async stop() {
+      await stopClient();
+      await stopServer();
+    },
+  };
+}
+
+/** Signing key material given to the server, so the benchmark can sign tokens it accepts. */
+export interface KeyMaterial {
+  alg: JwtAlgorithm;
+  env: Record<string, string>;
+  keys: SigningKeys;
+}
+
+export async function keyMaterial(alg: JwtAlgorithm): Promise<KeyMaterial> {
+  if (alg === 'HS256') {
+    const secret = randomBytes(48).toString('base64url');
+    return {
+      alg,
+      env: { JWT_ALG: alg, JWT_SECRET: secret },
+      keys: await loadSigningKeys({ alg, secret }),
+    };
+  }
+  const privateKeyPem = generateKeyPairSync('ed25519')
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  return {
+    alg,
+    env: { JWT_ALG: alg, JWT_PRIVATE_KEY: privateKeyPem },
+    keys: await loadSigningKeys({ alg, privateKeyPem }),
+  };
+}
+
+export interface BenchServer {
+  process: LatchProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The real server (`apps/server/src/main.ts`) as its own process, on the given Redis. */
+export async function startServer(
+  redis: PrivateRedis,
+  key: KeyMaterial,
+  extraEnv: Record<string, string> = {},
+): Promise<BenchServer> {
+  const latch = await startLatchProcess({
+    REDIS_URL: redis.server.url,
+    REDIS_PREFIX,
+    LOG_LEVEL: 'warn',
+    LOGIN_RATE_LIMIT,
+    ...key.env,
+    ...extraEnv,
+  });
+  const stop = track(`latch server :${latch.port}`, () => latch.stop());
+  return { process: latch, url: latch.url, stop };
+}
+
+const tsxBin = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+const tutorialMain = fileURLToPath(new URL('../baseline/tutorial-server.ts', import.meta.url));
+
+/** The tutorial's design (baseline/tutorial-server.ts) as its own process on a free port. */
+export async function startTutorialServer(redisUrl: string): Promise<{
+  url: string;
+  stop(): Promise<void>;
+}> {
+  const port = await freePort();
+  const child = spawn(tsxBin, [tutorialMain], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { PATH: process.env.PATH, REDIS_URL: redisUrl, PORT: String(port) },
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {}
+    await exited;
+  };
+  const stop = track(`tutorial server :${port}`, kill);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`tutorial server exited: ${output}`);
+        return (await fetch(`${url}/healthz`)).ok;
+      },
+      { timeoutMs: 30_000, what: `tutorial server on ${url}` },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
