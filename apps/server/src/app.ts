@@ -18,7 +18,7 @@ import {
 import { type Database, openDatabase } from '@latch/db';
 import { MAX_BATCH_SIZE } from '@latch/shared';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { authSettingsOf } from './auth-settings.js';
 import type { Settings } from './config.js';
 import { createSessionStore, type Store } from './session-store.js';
@@ -71,7 +71,9 @@ export async function createLatchServer(
     logger: options.logger ?? { level: settings.LOG_LEVEL },
     bodyLimit: BODY_LIMIT_BYTES,
     // One line per request is noise at the default level; `LOG_LEVEL=debug` brings it back.
-    disableRequestLogging: !['debug', 'trace'].includes(settings.LOG_LEVEL),
+    logController: new LogController({
+      disableRequestLogging: !['debug', 'trace'].includes(settings.LOG_LEVEL),
+    }),
     trustProxy: trustProxyOption(settings.TRUST_PROXY),
     // tRPC batches put every procedure name in the path.
     routerOptions: { maxParamLength: 5000 },

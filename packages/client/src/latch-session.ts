@@ -285,8 +285,10 @@ export class LatchSession {
       if (incoming.accessTokenExpiresAt > current.accessTokenExpiresAt) this.#adopt(incoming);
       return;
     }
-    // A login elsewhere: this tab follows its own storage (shared storage has it, per-tab doesn't).
-    this.#adoptStorage();
+    // A login elsewhere. With shared storage every tab follows it: take it from the message, not
+    // from storage, whose cross-tab view may lag the other tab's write (Chromium syncs its
+    // per-process localStorage caches asynchronously). A per-tab storage keeps its own session.
+    if (this.#storage.sharedAs !== undefined) this.#adopt(incoming);
   }
 
   /** Takes the stored session if it is newer than (or replaces) the one in memory. */
