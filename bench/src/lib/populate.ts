@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { RedisSessionStore } from '@latch/api';
 import type { Redis } from 'ioredis';
 import { DEFAULTS } from './pool.js';
 import { REDIS_PREFIX } from './stack.js';
 
-/** Entries per script call: big enough to amortise round trips, short enough (~10 ms) to keep Redis responsive. */
+/** Entries per script call: ~10 ms of Redis time, so Redis stays responsive between batches. */
 const BATCH = 2_000;
 /** Dead sessions per user: their sessions share a hash tag and a `u` sorted set. */
 const SESSIONS_PER_USER = 4;
@@ -13,26 +14,21 @@ const USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /**
- * Writes one batch of dead sessions server-side. ARGV: prefix, userAgent, then per entry 9 values:
- * kind (t|s), userId, sid, ttlMs, la, cat, abs, rh, ph. The key names come from the caller so they
- * are exactly the store's; Lua only saves the per-command protocol cost of ~2.5 M commands.
+ * ARGV: prefix, session template, tombstone template, then per entry: kind (t|s), userId, sid,
+ * ttlMs, absoluteExpiresAt. RESTORE writes each key exactly as the store serialised its template
+ * (same fields, same encoding); only the key name and TTL differ.
  */
 const POPULATE_LUA = `
-local prefix, ua = ARGV[1], ARGV[2]
-for i = 3, #ARGV, 9 do
-  local kind, uid, sid, ttl = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+local prefix, session, tombstone = ARGV[1], ARGV[2], ARGV[3]
+for i = 4, #ARGV, 5 do
+  local kind, uid, sid, ttl, abs = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local base = prefix .. '{' .. uid .. '}:'
   if kind == 't' then
-    redis.call('SET', base .. 't:' .. sid, '1', 'PX', ttl)
+    redis.call('RESTORE', base .. 't:' .. sid, ttl, tombstone)
   else
-    local la, cat, abs, rh, ph = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8]
-    local key = base .. 's:' .. sid
-    redis.call('HSET', key, 'uid', uid, 'un', 'user_' .. string.sub(uid, 1, 8), 'cat', cat,
-      'la', la, 'abs', abs, 'ip', '203.0.113.7', 'ua', ua, 'rh', rh, 'rx', abs, 'ph', ph,
-      'pa', la, 'r:' .. ph, la)
-    redis.call('PEXPIRE', key, ttl)
+    redis.call('RESTORE', base .. 's:' .. sid, ttl, session)
     redis.call('ZADD', base .. 'u', abs, sid)
-    redis.call('PEXPIRE', base .. 'u', 604800000)
+    redis.call('PEXPIRE', base .. 'u', ${DEFAULTS.absoluteTimeoutMs})
   end
 end
 return 1
@@ -41,47 +37,89 @@ return 1
 const between = (low: number, high: number) => low + Math.floor(Math.random() * (high - low));
 
 /**
+ * Two keys written by RedisSessionStore itself, serialised with DUMP: a session that logged in
+ * from a browser and rotated its refresh token once, and the tombstone a revoked session leaves.
+ * Cloning them keeps the population in step with whatever the store writes today.
+ */
+async function templates(client: Redis): Promise<{ session: Buffer; tombstone: Buffer }> {
+  const store = new RedisSessionStore(client, {
+    prefix: REDIS_PREFIX,
+    timeouts: {
+      idleTimeoutMs: DEFAULTS.idleTimeoutMs,
+      absoluteTimeoutMs: DEFAULTS.absoluteTimeoutMs,
+      tombstoneMs: DEFAULTS.tombstoneMs,
+      refreshReuseGraceMs: DEFAULTS.refreshReuseGraceMs,
+    },
+  });
+  const userId = randomUUID();
+  const base = `${REDIS_PREFIX}{${userId}}:`;
+  const now = Date.now();
+  const hash = () => randomBytes(32).toString('base64url');
+  const record = (id: string, refreshHash: string) => ({
+    id,
+    userId,
+    username: 'template_user',
+    createdAt: now,
+    lastActiveAt: now,
+    absoluteExpiresAt: now + DEFAULTS.absoluteTimeoutMs,
+    ip: '203.0.113.7',
+    userAgent: USER_AGENT,
+    refreshHash,
+    refreshExpiresAt: now + DEFAULTS.absoluteTimeoutMs,
+  });
+  const live = { userId, sessionId: randomBytes(16).toString('base64url') };
+  const first = hash();
+  await store.create(record(live.sessionId, first), { replaceOthers: false });
+  const rotated = await store.rotateRefresh(
+    live,
+    { presentedHash: first, nextHash: hash(), nextExpiresAt: now + 86_400_000, result: {} },
+    now,
+  );
+  if (rotated.status !== 'rotated') throw new Error(`template rotation: ${rotated.status}`);
+  const revoked = { userId, sessionId: randomBytes(16).toString('base64url') };
+  await store.create(record(revoked.sessionId, hash()), { replaceOthers: false });
+  if (!(await store.revoke(revoked))) throw new Error('template revocation failed');
+
+  const session = await client.dumpBuffer(`${base}s:${live.sessionId}`);
+  const tombstone = await client.dumpBuffer(`${base}t:${revoked.sessionId}`);
+  if (!session || !tombstone) {
+    throw new Error(`the store no longer writes ${base}s:<sid> / t:<sid>: update populate.ts`);
+  }
+  await client.del(
+    `${base}s:${live.sessionId}`,
+    `${base}g:${live.sessionId}`,
+    `${base}t:${revoked.sessionId}`,
+    `${base}u`,
+  );
+  return { session, tombstone };
+}
+
+/**
  * Adds dead sessions in RedisSessionStore's layout (see redis-session-store.ts), entries
- * [from, to): even entries are revoked sessions (`P{U}:t:<sid>` tombstones, TTL up to the
- * tombstone lifetime), odd entries idle sessions nobody will use again (full `P{U}:s:<sid>`
- * hashes with a rotated refresh token, TTL until their idle deadline, listed in `P{U}:u`) —
- * what an expired session is until its TTL fires.
+ * [from, to): even entries are revoked sessions (`P{U}:t:<sid>` tombstones, TTL within the
+ * tombstone lifetime), odd entries idle sessions nobody will use again (`P{U}:s:<sid>` hashes,
+ * TTL until their idle deadline, listed in `P{U}:u`) — what an expired session is until its TTL
+ * fires. Four sessions per user.
  */
 export async function populateLatch(client: Redis, from: number, to: number): Promise<void> {
+  const { session, tombstone } = await templates(client);
   let userId = randomUUID();
   const pending: Promise<unknown>[] = [];
   for (let start = from; start < to; start += BATCH) {
     const end = Math.min(to, start + BATCH);
-    const random = randomBytes((end - start) * 110).toString('base64url');
-    let cursor = 0;
-    const take = (chars: number) => {
-      cursor += chars;
-      return random.slice(cursor - chars, cursor);
-    };
-    const args: (string | number)[] = [REDIS_PREFIX, USER_AGENT];
+    const ids = randomBytes((end - start) * 17).toString('base64url');
+    const args: (string | number | Buffer)[] = [REDIS_PREFIX, session, tombstone];
     const now = Date.now();
     for (let i = start; i < end; i++) {
       if (i % SESSIONS_PER_USER === 0) userId = randomUUID();
-      const sid = take(22);
+      const j = (i - start) * 22;
+      const sid = ids.slice(j, j + 22);
       if (i % 2 === 0) {
-        const ttl = between(MIN_TTL_MS, DEFAULTS.tombstoneMs);
-        args.push('t', userId, sid, ttl, 0, 0, 0, '', '');
-        continue;
+        args.push('t', userId, sid, between(MIN_TTL_MS, DEFAULTS.tombstoneMs), 0);
+      } else {
+        const ttl = between(MIN_TTL_MS, DEFAULTS.idleTimeoutMs);
+        args.push('s', userId, sid, ttl, now + DEFAULTS.absoluteTimeoutMs - between(0, 86_400_000));
       }
-      const ttl = between(MIN_TTL_MS, DEFAULTS.idleTimeoutMs);
-      const la = now - (DEFAULTS.idleTimeoutMs - ttl);
-      const cat = la - between(0, 86_400_000);
-      args.push(
-        's',
-        userId,
-        sid,
-        ttl,
-        la,
-        cat,
-        cat + DEFAULTS.absoluteTimeoutMs,
-        take(43),
-        take(43),
-      );
     }
     pending.push(client.eval(POPULATE_LUA, 0, ...args));
     // Two batches in flight: building the next overlaps Redis running the last.
