@@ -6,6 +6,7 @@ import {
   ed25519PublicKeyOf,
   loadSigningKeys,
   SigningKeyError,
+  type SigningKeyMaterial,
   type SigningKeys,
 } from '../src/tokens/signing-keys.js';
 
@@ -19,13 +20,15 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
   let keys: SigningKeys;
   let otherKeys: SigningKeys;
   let tokens: AccessTokens;
+  const newMaterial = (): SigningKeyMaterial =>
+    alg === 'EdDSA'
+      ? { alg, privateKeyPem: pem() }
+      : { alg, secret: base64url.encode(crypto.getRandomValues(new Uint8Array(40))) };
+  const material = newMaterial();
+  const otherMaterial = newMaterial();
   beforeAll(async () => {
-    const material = () =>
-      alg === 'EdDSA'
-        ? { alg, privateKeyPem: pem() }
-        : { alg, secret: base64url.encode(crypto.getRandomValues(new Uint8Array(40))) };
-    keys = await loadSigningKeys(material());
-    otherKeys = await loadSigningKeys(material());
+    keys = await loadSigningKeys(material);
+    otherKeys = await loadSigningKeys(otherMaterial);
     tokens = new AccessTokens({ keys, ...options });
   });
 
@@ -105,12 +108,11 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
     const old = new AccessTokens({ keys: otherKeys, ...options });
     const { token } = await old.sign(ref, now);
     const previous =
-      alg === 'EdDSA' ? [await ed25519PublicKeyOf(pemOf(otherKeys))] : [secretOf(otherKeys)];
-    const material =
       alg === 'EdDSA'
-        ? { alg, privateKeyPem: pemOf(keys), previous }
-        : { alg, secret: secretOf(keys), previous };
-    const rotated = new AccessTokens({ keys: await loadSigningKeys(material), ...options });
+        ? [await ed25519PublicKeyOf(otherMaterial.privateKeyPem!)]
+        : [otherMaterial.secret!];
+    const rotatedKeys = await loadSigningKeys({ ...material, previous });
+    const rotated = new AccessTokens({ keys: rotatedKeys, ...options });
     expect(await rotated.verify(token, now)).toEqual({ status: 'valid', ref });
     expect(await tokens.verify(token, now)).toEqual({ status: 'invalid' });
   });
@@ -135,15 +137,6 @@ describe('signing key loading', () => {
     ).rejects.toThrow(SigningKeyError);
   });
 });
-
-function pemOf(keys: SigningKeys): string {
-  return (keys.signingKey as import('node:crypto').KeyObject)
-    .export({ type: 'pkcs8', format: 'pem' })
-    .toString();
-}
-function secretOf(keys: SigningKeys): string {
-  return new TextDecoder().decode(keys.signingKey as Uint8Array);
-}
 
 describe('verified-token cache', () => {
   it('serves repeat verifications until exp, then reports expiry like a fresh check', async () => {

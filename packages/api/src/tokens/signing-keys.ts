@@ -1,5 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { base64url, calculateJwkThumbprint, exportJWK } from 'jose';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  type webcrypto,
+} from 'node:crypto';
+import { base64url, calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose';
 
 export type JwtAlgorithm = 'EdDSA' | 'HS256';
 
@@ -7,8 +13,8 @@ export type JwtAlgorithm = 'EdDSA' | 'HS256';
 export interface SigningKeys {
   alg: JwtAlgorithm;
   kid: string;
-  signingKey: KeyObject | Uint8Array;
-  verifyKeys: ReadonlyMap<string, KeyObject | Uint8Array>;
+  signingKey: CryptoKey;
+  verifyKeys: ReadonlyMap<string, CryptoKey>;
 }
 
 export interface SigningKeyMaterial {
@@ -28,11 +34,32 @@ export class SigningKeyError extends Error {
   override name = 'SigningKeyError';
 }
 
+type RawKey = KeyObject | Uint8Array;
+type CryptoKey = webcrypto.CryptoKey;
+
 export async function loadSigningKeys(material: SigningKeyMaterial): Promise<SigningKeys> {
-  return material.alg === 'HS256' ? loadHmacKeys(material) : loadEd25519Keys(material);
+  const raw = material.alg === 'HS256' ? loadHmacKeys(material) : await loadEd25519Keys(material);
+  // Imported once as WebCrypto keys: jose would otherwise re-import a KeyObject or secret on every
+  // call, which costs more than the signature itself (bench: HS256 verify 139 → 48 µs).
+  const verifyKeys = new Map<string, CryptoKey>();
+  for (const [kid, key] of raw.verifyKeys) verifyKeys.set(kid, await toCryptoKey(key, raw.alg));
+  return { ...raw, signingKey: await toCryptoKey(raw.signingKey, raw.alg), verifyKeys };
 }
 
-function loadHmacKeys(material: SigningKeyMaterial): SigningKeys {
+interface RawSigningKeys {
+  alg: JwtAlgorithm;
+  kid: string;
+  signingKey: RawKey;
+  verifyKeys: ReadonlyMap<string, RawKey>;
+}
+
+async function toCryptoKey(key: RawKey, alg: JwtAlgorithm): Promise<CryptoKey> {
+  const jwk: JWK =
+    key instanceof Uint8Array ? { kty: 'oct', k: base64url.encode(key) } : await exportJWK(key);
+  return (await importJWK(jwk, alg, { extractable: false })) as CryptoKey;
+}
+
+function loadHmacKeys(material: SigningKeyMaterial): RawSigningKeys {
   const secrets = [material.secret, ...(material.previous ?? [])];
   const verifyKeys = new Map<string, Uint8Array>();
   for (const secret of secrets) {
@@ -50,7 +77,7 @@ function hmacKid(secret: string): string {
   return createHash('sha256').update(`latch-hs256-kid:${secret}`).digest('base64url').slice(0, 16);
 }
 
-async function loadEd25519Keys(material: SigningKeyMaterial): Promise<SigningKeys> {
+async function loadEd25519Keys(material: SigningKeyMaterial): Promise<RawSigningKeys> {
   if (!material.privateKeyPem) throw new SigningKeyError('an Ed25519 private key is required');
   let signingKey: KeyObject;
   try {
