@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type LatchProcess, startLatchProcess } from '@latch/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type LatchProcess, launchChromium, startLatchProcess } from '@latch/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
 
 export const screenshotDir = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -9,19 +9,7 @@ export const PASSWORD = 'correct horse battery';
 
 /** Debian's Chromium, never a downloaded one. */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  return launchChromium();
 }
 
 /** A real server process on the run's Redis, with its own key prefix and SQLite file. */

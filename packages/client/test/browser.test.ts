@@ -1,5 +1,5 @@
-import { type LatchProcess, startLatchProcess } from '@latch/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type LatchProcess, launchChromium, startLatchProcess } from '@latch/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { bundleTestPage, type PageServer, servePage } from './browser/browser-fixture.js';
 import { PASSWORD, sleepUntil, uniqueName } from './helpers.js';
@@ -16,19 +16,7 @@ beforeAll(async () => {
   ]);
   server = latch;
   pages = await servePage(script, server.url, { refreshDelayMs: 300 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,3 +1,4 @@
+export { launchChromium } from './chromium.js';
 export { freePort, waitFor } from './free-port.js';
 export { type LatchProcess, startLatchProcess } from './latch-process.js';
 export { type RedisCluster, type RedisClusterOptions, startRedisCluster } from './redis-cluster.js';
