@@ -22,12 +22,9 @@ const AUDIENCE = 'latch-api';
  * access token signed by the server's key: as if `count` users had logged in. Lets a run present
  * more distinct tokens than the server's verified-token cache holds.
  */
-export async function sessionPool(
-  client: Redis,
-  keys: SigningKeys,
-  count: number,
-): Promise<string[]> {
-  const store = new RedisSessionStore(client, {
+/** The server's own store class with the server's default timeouts, writing the bench's Redis. */
+export function benchStore(client: Redis): RedisSessionStore {
+  return new RedisSessionStore(client, {
     prefix: REDIS_PREFIX,
     timeouts: {
       idleTimeoutMs: DEFAULTS.idleTimeoutMs,
@@ -36,6 +33,14 @@ export async function sessionPool(
       refreshReuseGraceMs: DEFAULTS.refreshReuseGraceMs,
     },
   });
+}
+
+export async function sessionPool(
+  client: Redis,
+  keys: SigningKeys,
+  count: number,
+): Promise<string[]> {
+  const store = benchStore(client);
   const signer = new AccessTokens({
     keys,
     ttlMs: DEFAULTS.accessTokenTtlMs,

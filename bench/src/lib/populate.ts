@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { RedisSessionStore } from '@latch/api';
 import type { Redis } from 'ioredis';
-import { DEFAULTS } from './pool.js';
+import { benchStore, DEFAULTS } from './pool.js';
 import { REDIS_PREFIX } from './stack.js';
 
 /** Entries per script call: ~10 ms of Redis time, so Redis stays responsive between batches. */
@@ -42,15 +41,7 @@ const between = (low: number, high: number) => low + Math.floor(Math.random() * 
  * Cloning them keeps the population in step with whatever the store writes today.
  */
 async function templates(client: Redis): Promise<{ session: Buffer; tombstone: Buffer }> {
-  const store = new RedisSessionStore(client, {
-    prefix: REDIS_PREFIX,
-    timeouts: {
-      idleTimeoutMs: DEFAULTS.idleTimeoutMs,
-      absoluteTimeoutMs: DEFAULTS.absoluteTimeoutMs,
-      tombstoneMs: DEFAULTS.tombstoneMs,
-      refreshReuseGraceMs: DEFAULTS.refreshReuseGraceMs,
-    },
-  });
+  const store = benchStore(client);
   const userId = randomUUID();
   const base = `${REDIS_PREFIX}{${userId}}:`;
   const now = Date.now();
