@@ -48,6 +48,9 @@ export interface SentWith {
 
 const DEFAULT_LOCK_TIMEOUT_MS = 20_000;
 const DEFAULT_REFRESH_TIMEOUT_MS = 15_000;
+/** How long a tab that waited for the refresh lock looks for the holder's result before refreshing. */
+const TAB_UPDATE_WAIT_MS = 500;
+const TAB_UPDATE_POLL_MS = 10;
 
 /**
  * The session behind a Latch client: its tokens, the state the app sees, the single-flight
@@ -212,9 +215,12 @@ export class LatchSession {
   async #refreshOnce(): Promise<void> {
     const start = this.#current;
     if (!start) throw new SignedOutError();
-    const run = async () => {
+    const run = async (contended: boolean) => {
       // Another tab may have rotated the tokens while this one waited for the lock: use its
-      // result rather than replaying the old refresh token.
+      // result rather than replaying the old refresh token. Its message (or its write to shared
+      // storage) can reach this tab a moment after the lock does, so after a wait give it that
+      // moment.
+      if (contended) await this.#awaitTabUpdate(start);
       this.#adoptStorage();
       const base = this.#current;
       if (!base) throw new SignedOutError('The session ended during the refresh.');
@@ -242,7 +248,17 @@ export class LatchSession {
       if (current.sessionId !== base.sessionId) return;
       this.#store({ ...current, ...pair, receivedAt: this.#now() });
     };
-    return this.#lock ? withTabLock(this.#lock.name, this.#lock.timeoutMs, run) : run();
+    return this.#lock ? withTabLock(this.#lock.name, this.#lock.timeoutMs, run) : run(false);
+  }
+
+  /** Resolves once the session is no longer `start` (rotated, replaced or ended), or after a bound. */
+  async #awaitTabUpdate(start: StoredSession): Promise<void> {
+    // Real time, not the injectable session clock: this bounds a wait, it judges no token.
+    const deadline = Date.now() + TAB_UPDATE_WAIT_MS;
+    while (this.#current === start && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, TAB_UPDATE_POLL_MS));
+      this.#adoptStorage();
+    }
   }
 
   #store(session: StoredSession): void {

@@ -2,8 +2,8 @@
 interface LockManagerLike {
   request<T>(
     name: string,
-    options: { signal?: AbortSignal },
-    callback: () => Promise<T>,
+    options: { signal?: AbortSignal; ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<T>,
   ): Promise<T>;
 }
 
@@ -21,19 +21,26 @@ function lockManager(): LockManagerLike | undefined {
 export async function withTabLock<T>(
   name: string,
   timeoutMs: number,
-  task: () => Promise<T>,
+  task: (contended: boolean) => Promise<T>,
 ): Promise<T> {
   const locks = lockManager();
-  if (!locks) return task();
+  if (!locks) return task(false);
+  const NOT_AVAILABLE = Symbol('not available');
+  // First without waiting: if another tab holds the lock, the task learns it had to wait (that
+  // tab is most likely refreshing, and its result is on the way).
+  const immediate = await locks.request(name, { ifAvailable: true }, async (lock) =>
+    lock === null ? NOT_AVAILABLE : task(false),
+  );
+  if (immediate !== NOT_AVAILABLE) return immediate as T;
   let started = false;
   try {
     return await locks.request(name, { signal: AbortSignal.timeout(timeoutMs) }, () => {
       started = true;
-      return task();
+      return task(true);
     });
   } catch (error) {
     // Only a timed-out wait falls through; an error from the task itself is the task's.
     if (started) throw error;
-    return task();
+    return task(true);
   }
 }
