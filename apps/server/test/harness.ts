@@ -4,6 +4,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { createLatchServer, type LatchServer } from '../src/app.js';
 import { parseSettings } from '../src/config.js';
+import { waitForStore } from '../src/wait-for-store.js';
 
 /** A clock the test moves by hand; starts at the real time so Redis TTLs stay meaningful. */
 export function manualClock() {
@@ -61,6 +62,7 @@ export async function startTestServer(
     passwordHashOptions: FAST_HASH,
     ...(options.clock && { clock: options.clock }),
   });
+  await waitForStore(server.store, server.app.log); // as main.ts does before taking traffic
   const url = await server.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,

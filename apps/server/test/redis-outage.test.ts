@@ -38,6 +38,13 @@ describe('Redis stopped and restarted mid-test', () => {
     expect(health.status).toBe(503);
     expect(await health.json()).toEqual({ status: 'down', redis: 'down', db: 'ok' });
 
+    const newcomer = {
+      username: `late-${login.user.username}`,
+      password: 'a long enough password',
+    };
+    const refused = await t.call('auth.register', { input: newcomer });
+    expect(refused.authCode).toBe('AUTH_UNAVAILABLE');
+
     await redis.restart();
     await waitFor(
       async () => (await t.call('auth.me', { token: login.accessToken })).status === 200,
@@ -51,5 +58,7 @@ describe('Redis stopped and restarted mid-test', () => {
       (await t.call('auth.refresh', { input: { refreshToken: login.refreshToken } })).status,
     ).toBe(200);
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    // the refused registration left no user behind: the name is still free
+    expect((await t.call('auth.register', { input: newcomer })).status).toBe(200);
   });
 });

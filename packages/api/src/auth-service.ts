@@ -60,6 +60,9 @@ export class AuthService {
     if (!this.#deps.settings.allowRegistration) {
       throw new RequestError('NOT_FOUND', 'Registration is disabled on this server.');
     }
+    // An unreachable store would fail the session after the user row exists, and the retry would
+    // answer CONFLICT: check it first (the narrow race left only costs a login instead).
+    await this.#deps.sessions.ping();
     const user = await this.createUser(input);
     return this.#startSession(user, origin);
   }
