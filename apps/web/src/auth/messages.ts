@@ -65,9 +65,6 @@ export function loginFailureErrors(
     case 'INVALID_CREDENTIALS':
       errors.form = 'Wrong username or password.';
       return errors;
-    case 'RATE_LIMITED':
-      errors.retryAfterMs = Math.max(1000, failure.retryAfterMs ?? 60_000);
-      return errors;
     case 'AUTH_UNAVAILABLE':
       errors.form = 'Sign-in is temporarily unavailable. Please try again in a moment.';
       return errors;
@@ -96,7 +93,7 @@ export function loginFailureErrors(
     case 'CONFLICT':
       errors.fields.username = 'That username is taken. Choose another one.';
       return errors;
-    case 'TOO_MANY_REQUESTS':
+    case 'TOO_MANY_REQUESTS': // RATE_LIMITED, or a 429 from a proxy in front
       errors.retryAfterMs = Math.max(1000, failure.retryAfterMs ?? 60_000);
       return errors;
     case 'NETWORK':
