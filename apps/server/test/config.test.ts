@@ -73,6 +73,44 @@ describe('settings', () => {
     );
   });
 
+  it('refuses an HS256 secret of obviously low entropy, without echoing it', () => {
+    for (const secret of [
+      'a'.repeat(40),
+      'abababababababababababababababab',
+      '0123456789012345678901234567890123456789',
+      'passwordpasswordpasswordpassword',
+      'changeme-changeme-changeme-changeme',
+    ]) {
+      const attempt = () => parseSettings({ JWT_ALG: 'HS256', JWT_SECRET: secret });
+      expect(attempt, secret).toThrow(/^Invalid settings:\n {2}JWT_SECRET: .*entropy/);
+      expect(attempt).toThrow(expect.objectContaining({ message: expect.not.stringContaining(secret) }));
+    }
+    const random = 'Vq3x8ZkP2mT7rW1nYb6sJd4hLc9gFa0e';
+    expect(parseSettings({ JWT_ALG: 'HS256', JWT_SECRET: random }).JWT_SECRET).toBe(random);
+  });
+
+  it('has the anti-automation, password and issuer defaults, and refuses bad values', () => {
+    expect(parseSettings({})).toMatchObject({
+      LOGIN_IP_RATE_LIMIT: { attempts: 50, windowMs: 900_000 },
+      REGISTER_RATE_LIMIT: { attempts: 10, windowMs: 3_600_000 },
+      PASSWORD_MIN_LENGTH: 12,
+      JWT_ISSUER: 'latch',
+      JWT_AUDIENCE: 'latch-api',
+    });
+    for (const [name, value] of [
+      ['LOGIN_IP_RATE_LIMIT', '50'],
+      ['REGISTER_RATE_LIMIT', '0/3600'],
+      ['PASSWORD_MIN_LENGTH', '7'],
+      ['PASSWORD_MIN_LENGTH', '129'],
+      ['PASSWORD_MIN_LENGTH', 'twelve'],
+      ['JWT_ISSUER', ' '],
+    ]) {
+      expect(() => parseSettings({ [name!]: value }), `${name}=${value}`).toThrow(
+        new RegExp(`^Invalid settings:\\n  ${name}: `),
+      );
+    }
+  });
+
   it('requires Redis and a signing key in production', () => {
     expect(() => parseSettings({ NODE_ENV: 'production' })).toThrow(
       /REDIS_URL: is required when NODE_ENV=production/,

@@ -40,7 +40,7 @@ export interface CallResult {
 
 const QUERIES = new Set(['auth.me', 'auth.sessions', 'system.ping']);
 // Cheap argon2 for tests: the cost profile is not what is under test here.
-const FAST_HASH = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+export const FAST_HASH = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 /** An in-process Latch server on a free loopback port, with its own copy of the SQLite db. */
 export async function startTestServer(
@@ -54,7 +54,10 @@ export async function startTestServer(
     NODE_ENV: 'test',
     DATABASE_URL: `file:${dbFile}`,
     LOG_LEVEL: 'silent',
+    // Tests register and log in many users from one loopback ip; tests of the limits set their own.
     LOGIN_RATE_LIMIT: '1000/60',
+    LOGIN_IP_RATE_LIMIT: '100000/60',
+    REGISTER_RATE_LIMIT: '100000/60',
     ...env,
   });
   const server = await createLatchServer(settings, {

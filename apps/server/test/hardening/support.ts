@@ -1,10 +1,11 @@
-import { Agent, request } from 'node:http';
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import type { Redis } from 'ioredis';
 
 /** Helpers shared by the hardening tests (not a test file itself). */
 
 export interface RawResponse {
   status: number;
+  headers: IncomingHttpHeaders;
   text: string;
   // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
   json: any;
@@ -52,7 +53,7 @@ export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawRespons
           } catch {
             json = undefined;
           }
-          resolve({ status: response.statusCode ?? 0, text, json });
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
         });
       },
     );

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeRawAgent, rawRequest } from '../hardening/support.js';
+import { registerUser, startTestServer, type TestServer } from '../harness.js';
+
+/**
+ * Audit finding 6: token and personal-data answers carried no `Cache-Control: no-store`,
+ * `TRACE /trpc/x` answered 500, and with CORS on tRPC overwrote `Vary: Origin`. Node's fetch
+ * refuses TRACE, so every request here goes through node:http as sent.
+ */
+const ORIGIN = 'https://app.example';
+
+let t: TestServer;
+let token: string;
+beforeAll(async () => {
+  t = await startTestServer({ CORS_ORIGINS: ORIGIN });
+  token = (await registerUser(t)).accessToken;
+});
+afterAll(async () => {
+  closeRawAgent();
+  await t?.close();
+});
+
+const json = { 'content-type': 'application/json' };
+
+describe('HTTP hardening of /trpc', () => {
+  it('sends Cache-Control: no-store on every /trpc answer, successes and errors alike', async () => {
+    const bearer = { authorization: `Bearer ${token}` };
+    const requests = [
+      { method: 'GET', path: '/trpc/auth.me', headers: bearer }, // 200, personal data
+      { method: 'GET', path: '/trpc/auth.sessions', headers: bearer }, // 200
+      { method: 'POST', path: '/trpc/auth.login', headers: json, body: '{"username":"nobody_here","password":"wrong password"}' }, // 401
+      { method: 'POST', path: '/trpc/auth.refresh', headers: json, body: '{}' }, // 400
+      { method: 'GET', path: '/trpc/auth.me' }, // 401
+      { method: 'GET', path: '/trpc/no.such' }, // 404
+      { method: 'POST', path: '/trpc/auth.login', headers: { 'content-type': 'text/plain' }, body: 'x' }, // 415
+      { method: 'POST', path: '/trpc/auth.login', headers: json, body: 'x'.repeat(1_100_000) }, // 413
+      { method: 'GET', path: '/trpc/system.ping' }, // 200
+    ];
+    const statuses = [];
+    for (const request of requests) {
+      const response = await rawRequest(t.url, request);
+      statuses.push(response.status);
+      expect(response.headers['cache-control'], `${request.method} ${request.path} → ${response.status}`).toBe(
+        'no-store',
+      );
+    }
+    expect(statuses).toEqual([200, 200, 401, 400, 401, 404, 415, 413, 200]);
+  });
+
+  it('answers TRACE, TRACK, CONNECT-like and unknown methods with a 4xx, never a 500', async () => {
+    for (const method of ['TRACE', 'TRACK', 'PUT', 'DELETE', 'PATCH', 'PROPFIND']) {
+      const response = await rawRequest(t.url, { method, path: '/trpc/x' });
+      expect(response.status, method).toBeGreaterThanOrEqual(400);
+      expect(response.status, method).toBeLessThan(500);
+      expect(response.headers['cache-control'], method).toBe('no-store');
+      expect(response.text).not.toMatch(/stack|\.ts:\d+/);
+    }
+  });
+
+  it('keeps Vary: Origin with CORS on, next to tRPC’s own Vary', async () => {
+    const preflight = await rawRequest(t.url, {
+      method: 'OPTIONS',
+      path: '/trpc/auth.me',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(ORIGIN);
+    for (const headers of [{ origin: ORIGIN }, { origin: 'https://evil.example' }, {}]) {
+      const response = await rawRequest(t.url, {
+        method: 'GET',
+        path: '/trpc/auth.me',
+        headers: { ...headers, authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      const vary = String(response.headers.vary ?? '')
+        .split(',')
+        .map((v) => v.trim().toLowerCase());
+      expect(vary, JSON.stringify(headers)).toContain('origin');
+    }
+  });
+
+  it('keeps the security headers the web app needs', async () => {
+    const response = await rawRequest(t.url, { method: 'GET', path: '/trpc/system.ping' });
+    const csp = String(response.headers['content-security-policy']);
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "frame-ancestors 'none'",
+      "object-src 'none'",
+      "base-uri 'none'",
+    ]) {
+      expect(csp).toContain(directive);
+    }
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+});
