@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { migrateAdapter } from './prisma/migrate-adapters/postgresql.js';
+import { preflight } from './prisma/preflight.js';
 
 export default defineConfig({
   experimental: { adapter: true },
@@ -12,6 +13,6 @@ export default defineConfig({
   async adapter() {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set');
-    return migrateAdapter(url);
+    return preflight(migrateAdapter(url));
   },
 });

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { migrateAdapter } from './prisma/migrate-adapters/sqlite.js';
+import { preflight } from './prisma/preflight.js';
 
 export default defineConfig({
   experimental: { adapter: true },
@@ -10,6 +11,6 @@ export default defineConfig({
   schema: path.join('prisma', 'sqlite', 'schema.prisma'),
   migrations: { path: path.join('prisma', 'sqlite', 'migrations') },
   async adapter() {
-    return migrateAdapter(process.env.DATABASE_URL ?? 'file:./prisma/sqlite/dev.db');
+    return preflight(migrateAdapter(process.env.DATABASE_URL ?? 'file:./prisma/sqlite/dev.db'));
   },
 });

@@ -85,12 +85,12 @@ export async function createLatchServer(
   const auth = new AuthService({
     users: db.users,
     sessions: store,
-    loginAttempts: store,
+    rateLimits: store,
     accessTokens: new AccessTokens({
       keys,
       ttlMs: authSettings.accessTokenTtlMs,
-      issuer: 'latch',
-      audience: 'latch-api',
+      issuer: settings.JWT_ISSUER,
+      audience: settings.JWT_AUDIENCE,
     }),
     passwords: new PasswordHasher(options.passwordHashOptions),
     settings: authSettings,

@@ -12,6 +12,9 @@ export function authSettingsOf(settings: Settings): AuthSettings {
     absoluteTimeoutMs: settings.SESSION_ABSOLUTE_TIMEOUT * SECOND,
     sessionPolicy: settings.SESSION_POLICY,
     loginRateLimit: settings.LOGIN_RATE_LIMIT,
+    loginIpRateLimit: settings.LOGIN_IP_RATE_LIMIT,
+    registerRateLimit: settings.REGISTER_RATE_LIMIT,
+    passwordMinLength: settings.PASSWORD_MIN_LENGTH,
     allowRegistration: settings.ALLOW_REGISTRATION,
   };
 }

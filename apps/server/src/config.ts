@@ -1,4 +1,10 @@
 import { isIP } from 'node:net';
+import { weakHmacSecretReason } from '@latch/api';
+import {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH_DEFAULT,
+  PASSWORD_MIN_LENGTH_FLOOR,
+} from '@latch/shared';
 import { z } from 'zod';
 
 /**
@@ -46,6 +52,8 @@ const rateLimit = z.string().transform((value, ctx) => {
   return { attempts, windowMs: windowSeconds * 1000 };
 });
 
+const nonBlank = z.string().trim().min(1, 'expected a non-empty value').max(256);
+
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const pem = z.string().transform((value) => value.replaceAll('\\n', '\n'));
@@ -85,7 +93,10 @@ export const settingsSchema = z
     JWT_SECRET: env(
       z
         .string()
-        .refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes')
+        .check((ctx) => {
+          const reason = weakHmacSecretReason(ctx.value);
+          if (reason) ctx.issues.push({ code: 'custom', message: reason, input: ctx.value });
+        })
         .optional(),
     ),
     JWT_PRIVATE_KEY: env(
@@ -99,7 +110,19 @@ export const settingsSchema = z
         .transform((value) => commaList(value).map((key) => key.replaceAll('\\n', '\n')))
         .optional(),
     ),
+    JWT_ISSUER: env(nonBlank.default('latch')),
+    JWT_AUDIENCE: env(nonBlank.default('latch-api')),
     LOGIN_RATE_LIMIT: env(rateLimit.default({ attempts: 5, windowMs: 900_000 })),
+    LOGIN_IP_RATE_LIMIT: env(rateLimit.default({ attempts: 50, windowMs: 900_000 })),
+    REGISTER_RATE_LIMIT: env(rateLimit.default({ attempts: 10, windowMs: 3_600_000 })),
+    PASSWORD_MIN_LENGTH: env(
+      z.coerce
+        .number({ error: 'expected a whole number of characters' })
+        .int('expected a whole number of characters')
+        .min(PASSWORD_MIN_LENGTH_FLOOR, `expected at least ${PASSWORD_MIN_LENGTH_FLOOR}`)
+        .max(PASSWORD_MAX_LENGTH, `expected at most ${PASSWORD_MAX_LENGTH}`)
+        .default(PASSWORD_MIN_LENGTH_DEFAULT),
+    ),
     ALLOW_REGISTRATION: env(boolean.default(true)),
     CORS_ORIGINS: env(
       z

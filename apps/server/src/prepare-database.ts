@@ -20,7 +20,7 @@ export async function prepareDatabase(
   }
   if (settings.NODE_ENV !== 'development') return;
   if (await server.db.users.findByUsername(DEMO_USERNAME)) return;
-  const password = randomBytes(9).toString('base64url');
+  const password = randomBytes(18).toString('base64url'); // 24 characters: above any PASSWORD_MIN_LENGTH a demo would set
   await server.auth.createUser({ username: DEMO_USERNAME, password });
   log.info(
     `demo user created — username: ${DEMO_USERNAME}  password: ${password}  (shown only this once)`,

@@ -1,7 +1,7 @@
 import {
   type Clock,
-  type LoginAttemptStore,
   MemorySessionStore,
+  type RateLimitStore,
   RedisSessionStore,
   type SessionStore,
   type SessionTimeouts,
@@ -10,7 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Settings } from './config.js';
 
-export type Store = SessionStore & LoginAttemptStore;
+export type Store = SessionStore & RateLimitStore;
 
 // Fail fast while Redis is away (callers get AUTH_UNAVAILABLE at once instead of queueing), and
 // keep reconnecting in the background so the server recovers by itself.

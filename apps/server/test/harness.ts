@@ -53,7 +53,7 @@ export async function startTestServer(
   const settings = parseSettings({
     NODE_ENV: 'test',
     DATABASE_URL: `file:${dbFile}`,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Tests register and log in many users from one loopback ip; tests of the limits set their own.
     LOGIN_RATE_LIMIT: '1000/60',
     LOGIN_IP_RATE_LIMIT: '100000/60',

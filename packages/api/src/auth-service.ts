@@ -1,35 +1,44 @@
 import { createHash } from 'node:crypto';
-import type { UserRepository } from '@latch/db';
-import { UsernameTakenError } from '@latch/db';
+import type { UserRecord, UserRepository } from '@latch/db';
+import { canonicalUsername, UsernameTakenError } from '@latch/db';
 import type {
+  ChangePasswordInput,
   CredentialsInput,
   LoginOutput,
   MeOutput,
   PublicUser,
+  RegisterInput,
   SessionListItem,
   TokenPair,
 } from '@latch/shared';
-import type { AuthSettings } from './auth-settings.js';
+import type { AuthSettings, RateLimit } from './auth-settings.js';
 import type { Clock } from './clock.js';
-import { AuthError, RequestError } from './errors.js';
+import { AuthError, PasswordPolicyError, RequestError } from './errors.js';
+import { normalizePassword, passwordCandidates, passwordProblem } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
 import { idleExpiresAt, refreshExpiresAt } from './session/session-policy.js';
 import type { ActiveSession, SessionCheck, SessionRef } from './session/session-record.js';
-import type { LoginAttemptStore, SessionStore } from './session/session-store.js';
+import type { AttemptCounter, RateLimitStore, SessionStore } from './session/session-store.js';
 import type { AccessTokens } from './tokens/access-token.js';
-import { newRefreshToken, newSessionId, parseRefreshToken } from './tokens/refresh-token.js';
+import {
+  newRefreshTagKey,
+  newSessionId,
+  newUntaggedRefreshToken,
+  parseRefreshToken,
+  tagRefreshToken,
+} from './tokens/refresh-token.js';
 
 export interface AuthServiceDeps {
   users: UserRepository;
   sessions: SessionStore;
-  loginAttempts: LoginAttemptStore;
+  rateLimits: RateLimitStore;
   accessTokens: AccessTokens;
   passwords: PasswordHasher;
   settings: AuthSettings;
   clock: Clock;
 }
 
-/** Where the request came from; recorded on the session and used by the login rate limit. */
+/** Where the request came from; recorded on the session and used by the rate limits. */
 export interface RequestOrigin {
   ip: string | null;
   userAgent: string | null;
@@ -44,6 +53,10 @@ export interface Authenticated {
 // The scheme name is case-insensitive (RFC 9110 §11.1); the token is the JWT's base64url parts.
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 
+// Counter names within one client ip's group (see RateLimitStore).
+const LOGIN_FROM_IP = 'login-ip';
+const REGISTER_FROM_IP = 'register';
+
 /** The session machinery behind the `auth` router, free of HTTP and tRPC. */
 export class AuthService {
   readonly #deps: AuthServiceDeps;
@@ -56,20 +69,31 @@ export class AuthService {
     return this.#deps.settings;
   }
 
-  async register(input: CredentialsInput, origin: RequestOrigin): Promise<LoginOutput> {
-    if (!this.#deps.settings.allowRegistration) {
+  async register(input: RegisterInput, origin: RequestOrigin): Promise<LoginOutput> {
+    const { settings, rateLimits } = this.#deps;
+    if (!settings.allowRegistration) {
       throw new RequestError('NOT_FOUND', 'Registration is disabled on this server.');
     }
-    // An unreachable store would fail the session after the user row exists, and the retry would
-    // answer CONFLICT: check it first (the narrow race left only costs a login instead).
-    await this.#deps.sessions.ping();
+    this.#checkNewPassword('password', input.password);
+    // Counted before the hash and the insert, so it also reaches the store first: an unreachable
+    // store fails here, before a user row exists that a retry would answer CONFLICT to.
+    const verdict = await rateLimits.consume(clientGroup(origin.ip), [
+      counter(REGISTER_FROM_IP, settings.registerRateLimit),
+    ]);
+    if (!verdict.allowed) {
+      throw new AuthError('RATE_LIMITED', {
+        message: 'Too many registrations from this address; try again later.',
+        retryAfterMs: verdict.retryAfterMs,
+      });
+    }
     const user = await this.createUser(input);
     return this.#startSession(user, origin);
   }
 
-  /** Adds a user without signing in (registration, seeding, admin scripts). */
-  async createUser(input: CredentialsInput): Promise<PublicUser> {
-    const passwordHash = await this.#deps.passwords.hash(input.password);
+  /** Adds a user without signing in (registration, seeding, admin scripts); applies the policy. */
+  async createUser(input: RegisterInput): Promise<PublicUser> {
+    this.#checkNewPassword('password', input.password);
+    const passwordHash = await this.#deps.passwords.hash(normalizePassword(input.password));
     try {
       const user = await this.#deps.users.create({ username: input.username, passwordHash });
       return { id: user.id, username: user.username };
@@ -82,31 +106,50 @@ export class AuthService {
   }
 
   async login(input: CredentialsInput, origin: RequestOrigin): Promise<LoginOutput> {
-    const { loginAttempts, users, passwords, settings } = this.#deps;
-    const attemptKey = loginAttemptKey(origin.ip, input.username);
-    const { attempts, windowMs } = settings.loginRateLimit;
-    const attempt = await loginAttempts.consume(attemptKey, attempts, windowMs);
-    if (!attempt.allowed) {
-      throw new AuthError('RATE_LIMITED', { retryAfterMs: attempt.retryAfterMs });
-    }
-    const user = await users.findByUsername(input.username);
-    if (!(await passwords.verify(user?.passwordHash, input.password)) || !user) {
-      throw new AuthError('INVALID_CREDENTIALS');
-    }
-    await loginAttempts.reset(attemptKey);
+    const user = await this.#confirmPassword(input.username, input.password, origin, () =>
+      this.#deps.users.findByUsername(input.username),
+    );
     return this.#startSession({ id: user.id, username: user.username }, origin);
   }
 
+  /**
+   * Sets a new password after checking the current one (counted by the login rate limits, like
+   * a login), then ends every other session of the user; the calling session stays.
+   */
+  async changePassword(
+    auth: Authenticated,
+    input: ChangePasswordInput,
+    origin: RequestOrigin,
+  ): Promise<void> {
+    this.#checkNewPassword('newPassword', input.newPassword);
+    const { users, passwords, sessions } = this.#deps;
+    const user = await this.#confirmPassword(
+      auth.user.username,
+      input.currentPassword,
+      origin,
+      () => users.findById(auth.user.id),
+    );
+    await users.updatePasswordHash(
+      user.id,
+      await passwords.hash(normalizePassword(input.newPassword)),
+    );
+    await sessions.revokeAll(user.id, { except: auth.session.id });
+  }
+
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const parsed = parseRefreshToken(refreshToken);
-    if (!parsed) throw new AuthError('REFRESH_INVALID');
+    const presented = parseRefreshToken(refreshToken);
+    if (!presented) throw new AuthError('REFRESH_INVALID');
     const now = this.#deps.clock();
-    // Signed before the atomic rotation so the store can keep the exact answer for replays.
-    const next = await this.#issueTokens(parsed, now);
+    const successor = presented.generation + 1;
+    // Signed before the atomic rotation so the store can keep the exact answer for replays; the
+    // refresh token's tag is added after, with the session's tag key the store hands back.
+    const next = await this.#issueTokens(presented, now, successor);
     const outcome = await this.#deps.sessions.rotateRefresh(
-      parsed,
+      presented,
       {
-        presentedHash: parsed.secretHash,
+        generation: presented.generation,
+        presentedHash: presented.secretHash,
+        presentedTag: presented.tag,
         nextHash: next.secretHash,
         nextExpiresAt: next.pair.refreshTokenExpiresAt,
         result: next.pair,
@@ -115,9 +158,11 @@ export class AuthService {
     );
     switch (outcome.status) {
       case 'rotated':
-        return capRefreshExpiry(next.pair, outcome.session);
-      case 'grace':
-        return capRefreshExpiry(outcome.result, outcome.session);
+      case 'grace': {
+        const pair = outcome.status === 'rotated' ? next.pair : outcome.result;
+        const tagged = tagPair(pair, outcome.tagKey, presented, successor);
+        return capRefreshExpiry(tagged, outcome.session);
+      }
       case 'reused':
         throw new AuthError('REFRESH_REUSED');
       case 'invalid':
@@ -184,12 +229,65 @@ export class AuthService {
     }
   }
 
+  #checkNewPassword(field: string, password: string): void {
+    const problem = passwordProblem(password, this.#deps.settings.passwordMinLength);
+    if (problem) throw new PasswordPolicyError(field, problem);
+  }
+
+  /**
+   * Checks a password the way a login does: both login rate limits first (counted in advance,
+   * so parallel guesses cannot overshoot), one message for every failure, and on success that
+   * (ip, username) starts over while the ip's count of failures keeps everything but this one.
+   */
+  async #confirmPassword(
+    username: string,
+    password: string,
+    origin: RequestOrigin,
+    findUser: () => Promise<UserRecord | null>,
+  ): Promise<UserRecord> {
+    const { rateLimits, settings } = this.#deps;
+    const group = clientGroup(origin.ip);
+    const pair = usernameCounterName(username);
+    const verdict = await rateLimits.consume(group, [
+      counter(pair, settings.loginRateLimit),
+      counter(LOGIN_FROM_IP, settings.loginIpRateLimit),
+    ]);
+    if (!verdict.allowed) {
+      throw new AuthError('RATE_LIMITED', { retryAfterMs: verdict.retryAfterMs });
+    }
+    const user = await findUser();
+    if (!user || !(await this.#passwordMatches(user, password))) {
+      throw new AuthError('INVALID_CREDENTIALS');
+    }
+    await rateLimits.forgive(group, { reset: [pair], refund: [LOGIN_FROM_IP] });
+    return user;
+  }
+
+  /**
+   * The NFKC form first; a hash made before passwords were normalised matches the text as typed,
+   * and is then replaced by the NFKC form's hash. An unknown user costs the same verifications
+   * (against a dummy hash), so timing does not tell which usernames exist.
+   */
+  async #passwordMatches(user: UserRecord | null, typed: string): Promise<boolean> {
+    const { passwords, users } = this.#deps;
+    for (const candidate of passwordCandidates(typed)) {
+      if (!(await passwords.verify(user?.passwordHash, candidate))) continue;
+      const normalized = normalizePassword(typed);
+      if (user && candidate !== normalized) {
+        await users.updatePasswordHash(user.id, await passwords.hash(normalized));
+      }
+      return true; // a real hash matched, so `user` exists
+    }
+    return false;
+  }
+
   async #startSession(user: PublicUser, origin: RequestOrigin): Promise<LoginOutput> {
     const { settings, clock, sessions } = this.#deps;
     const now = clock();
     const ref = { userId: user.id, sessionId: newSessionId() };
     const absoluteExpiresAt = now + settings.absoluteTimeoutMs;
-    const { pair, secretHash } = await this.#issueTokens(ref, now, absoluteExpiresAt);
+    const tagKey = newRefreshTagKey();
+    const { pair, secretHash } = await this.#issueTokens(ref, now, 0, absoluteExpiresAt);
     await sessions.create(
       {
         id: ref.sessionId,
@@ -200,21 +298,29 @@ export class AuthService {
         absoluteExpiresAt,
         ip: origin.ip,
         userAgent: origin.userAgent?.slice(0, 512) ?? null,
+        refreshGeneration: 0,
         refreshHash: secretHash,
         refreshExpiresAt: pair.refreshTokenExpiresAt,
+        refreshTagKey: tagKey,
       },
       { replaceOthers: settings.sessionPolicy === 'single' },
     );
-    return { user, sessionId: ref.sessionId, ...pair };
+    return { user, sessionId: ref.sessionId, ...tagPair(pair, tagKey, ref, 0) };
   }
 
-  async #issueTokens(ref: SessionRef, now: number, absoluteExpiresAt = Number.POSITIVE_INFINITY) {
+  /** A new token pair whose refresh token still lacks its tag (see `tagPair`). */
+  async #issueTokens(
+    ref: SessionRef,
+    now: number,
+    generation: number,
+    absoluteExpiresAt = Number.POSITIVE_INFINITY,
+  ) {
     const access = await this.#deps.accessTokens.sign(ref, now);
-    const refresh = newRefreshToken(ref);
+    const refresh = newUntaggedRefreshToken(ref, generation);
     const pair: TokenPair = {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
-      refreshToken: refresh.token,
+      refreshToken: refresh.untagged,
       refreshTokenExpiresAt: refreshExpiresAt(
         now,
         this.#deps.settings.refreshTokenTtlMs,
@@ -231,6 +337,10 @@ function throwUnlessActive(check: SessionCheck): ActiveSession {
   return check.session;
 }
 
+function tagPair(pair: TokenPair, tagKey: string, ref: SessionRef, generation: number): TokenPair {
+  return { ...pair, refreshToken: tagRefreshToken(pair.refreshToken, tagKey, ref, generation) };
+}
+
 function capRefreshExpiry(pair: TokenPair, session: ActiveSession): TokenPair {
   return {
     ...pair,
@@ -238,9 +348,20 @@ function capRefreshExpiry(pair: TokenPair, session: ActiveSession): TokenPair {
   };
 }
 
-/** One counter per (ip, username); hashed so neither appears in the store in clear. */
-function loginAttemptKey(ip: string | null, username: string): string {
-  return createHash('sha256')
-    .update(`${ip ?? '-'}\n${username.toLowerCase()}`)
-    .digest('base64url');
+function counter(name: string, limit: RateLimit): AttemptCounter {
+  return { name, limit: limit.attempts, windowMs: limit.windowMs };
+}
+
+/** The rate-limit group of a client ip; hashed so no ip appears in the store's key names. */
+function clientGroup(ip: string | null): string {
+  return sha256(`ip\n${ip ?? '-'}`).slice(0, 22);
+}
+
+/** One (ip, username) counter per canonical name, so `Bob` and `bob` share it. */
+function usernameCounterName(username: string): string {
+  return `login:${sha256(`user\n${canonicalUsername(username)}`).slice(0, 22)}`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }

@@ -1,5 +1,10 @@
 import type { SessionTimeouts } from './session/session-policy.js';
 
+export interface RateLimit {
+  attempts: number;
+  windowMs: number;
+}
+
 export interface AuthSettings {
   accessTokenTtlMs: number;
   refreshTokenTtlMs: number;
@@ -8,7 +13,14 @@ export interface AuthSettings {
   absoluteTimeoutMs: number;
   /** `single`: a new login revokes the user's other sessions (the tutorial's behaviour). */
   sessionPolicy: 'multi' | 'single';
-  loginRateLimit: { attempts: number; windowMs: number };
+  /** Failed logins per (ip, username); a success clears that pair. */
+  loginRateLimit: RateLimit;
+  /** Failed logins per ip across usernames (password spraying). */
+  loginIpRateLimit: RateLimit;
+  /** Registrations per ip. */
+  registerRateLimit: RateLimit;
+  /** The least characters of a new password (at least 8). */
+  passwordMinLength: number;
   allowRegistration: boolean;
 }
 

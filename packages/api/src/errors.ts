@@ -24,6 +24,20 @@ export class RequestError extends Error {
   }
 }
 
+/**
+ * A new password that breaks the policy. Shaped like a validation error (`issues`), so the error
+ * formatter reports it as a field error beside zod's.
+ */
+export class PasswordPolicyError extends Error {
+  override name = 'PasswordPolicyError';
+  readonly issues: { path: string[]; message: string }[];
+
+  constructor(field: string, message: string) {
+    super(message);
+    this.issues = [{ path: [field], message }];
+  }
+}
+
 const defaultMessages: Record<AuthErrorCode, string> = {
   TOKEN_MISSING: 'Sign in first: no bearer token was sent.',
   TOKEN_INVALID: 'The access token is not valid.',

@@ -4,9 +4,11 @@ export {
   type AuthServiceDeps,
   type RequestOrigin,
 } from './auth-service.js';
-export { type AuthSettings, sessionTimeoutsOf } from './auth-settings.js';
+export { type AuthSettings, type RateLimit, sessionTimeoutsOf } from './auth-settings.js';
 export { type Clock, systemClock } from './clock.js';
-export { AuthError, RequestError } from './errors.js';
+export { commonPasswordCount } from './common-passwords.js';
+export { AuthError, PasswordPolicyError, RequestError } from './errors.js';
+export { normalizePassword, passwordProblem } from './password-policy.js';
 export {
   defaultPasswordHashOptions,
   PasswordHasher,
@@ -17,7 +19,12 @@ export { MemorySessionStore } from './session/memory-session-store.js';
 export type { RedisClient } from './session/redis-script.js';
 export { RedisSessionStore } from './session/redis-session-store.js';
 export type { SessionTimeouts } from './session/session-policy.js';
-export type { LoginAttemptStore, SessionStore } from './session/session-store.js';
+export type {
+  AttemptCounter,
+  AttemptVerdict,
+  RateLimitStore,
+  SessionStore,
+} from './session/session-store.js';
 export { StoreUnavailableError } from './session/session-store.js';
 export { type AccessTokenOptions, AccessTokens } from './tokens/access-token.js';
 export {
@@ -27,5 +34,6 @@ export {
   SigningKeyError,
   type SigningKeyMaterial,
   type SigningKeys,
+  weakHmacSecretReason,
 } from './tokens/signing-keys.js';
 export type { LatchContext } from './trpc.js';

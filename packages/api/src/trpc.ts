@@ -1,7 +1,7 @@
 import { type AuthErrorData, authErrorTrpcCode } from '@latch/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Authenticated, AuthService, RequestOrigin } from './auth-service.js';
-import { AuthError, RequestError } from './errors.js';
+import { AuthError, PasswordPolicyError, RequestError } from './errors.js';
 import { StoreUnavailableError } from './session/session-store.js';
 
 /** Built per request by the host (apps/server) from its HTTP request. */
@@ -42,6 +42,9 @@ export function toTRPCError(error: unknown): TRPCError | undefined {
   }
   if (error instanceof RequestError) {
     return new TRPCError({ code: error.kind, message: error.message, cause: error });
+  }
+  if (error instanceof PasswordPolicyError) {
+    return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   }
   return undefined;
 }

@@ -59,13 +59,22 @@ describe('RedisSessionStore on Redis Cluster', () => {
       absoluteExpiresAt: now + 3_600_000,
       ip: null,
       userAgent: null,
+      refreshGeneration: 0,
       refreshHash: 'h0',
+      refreshTagKey: 'k',
       refreshExpiresAt: now + 60_000,
     });
     for (const id of ['a', 'b', 'c']) await store.create(session(id), { replaceOthers: false });
     await store.rotateRefresh(
       { userId, sessionId: 'a' },
-      { presentedHash: 'h0', nextHash: 'h1', nextExpiresAt: now + 60_000, result: { ok: 1 } },
+      {
+        generation: 0,
+        presentedHash: 'h0',
+        presentedTag: 't',
+        nextHash: 'h1',
+        nextExpiresAt: now + 60_000,
+        result: { ok: 1 },
+      },
       now,
     );
     await store.revoke({ userId, sessionId: 'b' });
@@ -108,7 +117,9 @@ describe('RedisSessionStore on Redis Cluster', () => {
             absoluteExpiresAt: now + 3_600_000,
             ip: null,
             userAgent: null,
+            refreshGeneration: 0,
             refreshHash: 'h0',
+            refreshTagKey: 'k',
             refreshExpiresAt: now + 60_000,
           },
           { replaceOthers: false },

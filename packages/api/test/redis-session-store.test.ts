@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from '../src/session/redis-session-store.js';
 import { StoreUnavailableError } from '../src/session/session-store.js';
+import { newRefreshTagKey, refreshTag } from '../src/tokens/refresh-token.js';
 import { contractTimeouts, sessionStoreContract } from './session-store.contract.js';
 
 let redis: RedisServer;
@@ -43,6 +44,8 @@ describe('RedisSessionStore specifics', () => {
       ip: null,
       userAgent: null,
       refreshExpiresAt: now + 60_000,
+      refreshGeneration: 0,
+      refreshTagKey: 'k',
     };
     await store.create(
       { ...base, id: 'a', absoluteExpiresAt: now + 3_600_000, refreshHash: 'h0' },
@@ -54,17 +57,82 @@ describe('RedisSessionStore specifics', () => {
     );
     await store.rotateRefresh(
       { userId, sessionId: 'a' },
-      { presentedHash: 'h0', nextHash: 'h1', nextExpiresAt: now + 60_000, result: {} },
+      {
+        generation: 0,
+        presentedHash: 'h0',
+        presentedTag: 't',
+        nextHash: 'h1',
+        nextExpiresAt: now + 60_000,
+        result: {},
+      },
       now,
     );
     await store.revoke({ userId, sessionId: 'b' });
-    await store.consume('k', 5, 60_000);
+    await store.consume('k', [{ name: 'n', limit: 5, windowMs: 60_000 }]);
     const keys = await client.keys(`${prefix}ttl:*`);
     expect(keys.length).toBeGreaterThanOrEqual(5);
     for (const key of keys) {
       expect(await client.pttl(key), key).toBeGreaterThan(0);
-      if (!key.includes('login:')) expect(key).toContain(`{${userId}}`);
+      if (!key.includes('{rl:')) expect(key).toContain(`{${userId}}`);
     }
+    await store.close();
+  });
+
+  it('keeps a constant-size session and one grace answer however often it refreshes', async () => {
+    const client = connect();
+    const store = new RedisSessionStore(client, {
+      prefix: `${prefix}bounded:`,
+      timeouts: contractTimeouts,
+    });
+    const now = Date.now();
+    const ref = { userId: randomUUID(), sessionId: 's' };
+    const tagKey = newRefreshTagKey();
+    await store.create(
+      {
+        id: 's',
+        userId: ref.userId,
+        username: 'u',
+        createdAt: now,
+        lastActiveAt: now,
+        absoluteExpiresAt: now + 3_600_000,
+        ip: null,
+        userAgent: null,
+        refreshGeneration: 0,
+        refreshHash: 'h-0',
+        refreshExpiresAt: now + 600_000,
+        refreshTagKey: tagKey,
+      },
+      { replaceOthers: false },
+    );
+    const base = `${prefix}bounded:{${ref.userId}}:`;
+    const fieldsAfter: string[][] = [];
+    for (let generation = 0; generation < 200; generation++) {
+      const outcome = await store.rotateRefresh(
+        ref,
+        {
+          generation,
+          presentedHash: `h-${generation}`,
+          presentedTag: refreshTag(tagKey, ref, generation),
+          nextHash: `h-${generation + 1}`,
+          nextExpiresAt: now + 600_000,
+          result: { generation },
+        },
+        now,
+      );
+      expect(outcome.status).toBe('rotated');
+      if (generation === 0 || generation === 199)
+        fieldsAfter.push(Object.keys(await client.hgetall(`${base}s:s`)));
+    }
+    expect(fieldsAfter[1]).toEqual(fieldsAfter[0]);
+    expect(await client.hget(`${base}s:s`, 'rg')).toBe('200');
+    expect(await client.hgetall(`${base}g:s`)).toEqual({
+      h: 'h-199',
+      t: String(now),
+      a: JSON.stringify({ generation: 199 }),
+    });
+    expect(await client.pttl(`${base}g:s`)).toBeLessThanOrEqual(
+      contractTimeouts.refreshReuseGraceMs,
+    );
     await store.close();
   });
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { RETIRED_HASHES_KEPT, type SessionTimeouts } from '../src/session/session-policy.js';
-import type { SessionRecord } from '../src/session/session-record.js';
-import type { LoginAttemptStore, SessionStore } from '../src/session/session-store.js';
+import type { SessionTimeouts } from '../src/session/session-policy.js';
+import type { RotateRequest, SessionRecord, SessionRef } from '../src/session/session-record.js';
+import type { RateLimitStore, SessionStore } from '../src/session/session-store.js';
+import { newRefreshTagKey, refreshTag } from '../src/tokens/refresh-token.js';
 
 export const contractTimeouts: SessionTimeouts = {
   idleTimeoutMs: 60_000,
@@ -11,7 +12,7 @@ export const contractTimeouts: SessionTimeouts = {
   refreshReuseGraceMs: 2_000,
 };
 
-type Store = SessionStore & LoginAttemptStore;
+type Store = SessionStore & RateLimitStore;
 
 /**
  * The behaviour every session store must have. Times are passed explicitly (`now`) and kept
@@ -44,12 +45,36 @@ export function sessionStoreContract(
         absoluteExpiresAt: now + contractTimeouts.absoluteTimeoutMs,
         ip: '127.0.0.1',
         userAgent: 'vitest',
+        refreshGeneration: 0,
         refreshHash: 'hash-0',
         refreshExpiresAt: now + 600_000,
+        refreshTagKey: newRefreshTagKey(),
         ...overrides,
       };
     };
     const ref = (s: SessionRecord) => ({ userId: s.userId, sessionId: s.id });
+
+    /**
+     * Presents generation `generation` of session `s` whose secret hashes to `hash-<generation>`
+     * (the hashes a real client's tokens would have), with its authentic tag unless `tag` is given.
+     */
+    const present = (
+      s: SessionRecord,
+      generation: number,
+      at: number,
+      options: { hash?: string; tag?: string; result?: unknown } = {},
+    ) => {
+      const request: RotateRequest<unknown> = {
+        generation,
+        presentedHash: options.hash ?? `hash-${generation}`,
+        presentedTag: options.tag ?? refreshTag(s.refreshTagKey, ref(s), generation),
+        nextHash: `hash-${generation + 1}`,
+        nextExpiresAt: at + 600_000,
+        result: options.result ?? { successor: generation + 1 },
+      };
+      return store.rotateRefresh(ref(s), request, at);
+    };
+    const isAlive = async (r: SessionRef, at: number) => (await store.peek(r, at)).status;
 
     it('creates a session that touch finds and slides', async () => {
       const s = record();
@@ -138,147 +163,83 @@ export function sessionStoreContract(
       expect(await store.list(userId, Date.now())).toHaveLength(1);
     });
 
-    it('rotates the refresh token once, replays within grace, and treats later use as reuse', async () => {
+    it('rotates the live token, replays the token rotated last within grace, and treats it as reuse after', async () => {
       const s = record();
       await store.create(s, { replaceOthers: false });
       const now = Date.now();
-      const first = await store.rotateRefresh(
-        ref(s),
-        {
-          presentedHash: 'hash-0',
-          nextHash: 'hash-1',
-          nextExpiresAt: now + 600_000,
-          result: { n: 1 },
-        },
-        now,
-      );
-      expect(first.status).toBe('rotated');
-      const replay = await store.rotateRefresh(
-        ref(s),
-        {
-          presentedHash: 'hash-0',
-          nextHash: 'hash-x',
-          nextExpiresAt: now + 600_000,
-          result: { n: 2 },
-        },
-        now + 10,
-      );
-      expect(replay).toMatchObject({ status: 'grace', result: { n: 1 } });
-      const second = await store.rotateRefresh(
-        ref(s),
-        {
-          presentedHash: 'hash-1',
-          nextHash: 'hash-2',
-          nextExpiresAt: now + 600_000,
-          result: { n: 3 },
-        },
-        now + 20,
-      );
-      expect(second.status).toBe('rotated');
-      // past the grace window a rotated token is reuse
-      const reuse = await store.rotateRefresh(
-        ref(s),
-        {
-          presentedHash: 'hash-0',
-          nextHash: 'hash-y',
-          nextExpiresAt: now + 600_000,
-          result: { n: 4 },
-        },
-        now + contractTimeouts.refreshReuseGraceMs + 30,
-      );
-      expect(reuse).toEqual({ status: 'reused' });
-      expect(await store.touch(ref(s), now + contractTimeouts.refreshReuseGraceMs + 40)).toEqual({
-        status: 'revoked',
+      const first = await present(s, 0, now);
+      expect(first).toMatchObject({ status: 'rotated', tagKey: s.refreshTagKey });
+      expect(first.status === 'rotated' && first.session.lastActiveAt).toBe(now);
+      const replay = await present(s, 0, now + 10, { result: { other: true } });
+      expect(replay).toMatchObject({
+        status: 'grace',
+        result: { successor: 1 },
+        tagKey: s.refreshTagKey,
       });
-      const afterRevoke = await store.rotateRefresh(
-        ref(s),
-        { presentedHash: 'hash-2', nextHash: 'hash-z', nextExpiresAt: now + 600_000, result: {} },
-        now + 50,
-      );
-      expect(afterRevoke).toEqual({ status: 'revoked' });
+      expect((await present(s, 1, now + 20)).status).toBe('rotated');
+      // past the grace window the token rotated last is reuse, and the session is revoked
+      const graceEnd = now + 20 + contractTimeouts.refreshReuseGraceMs;
+      expect(await present(s, 1, graceEnd)).toEqual({ status: 'reused' });
+      expect(await store.touch(ref(s), graceEnd + 1)).toEqual({ status: 'revoked' });
+      expect(await present(s, 2, graceEnd + 2)).toEqual({ status: 'revoked' });
     });
 
-    it('remembers the last RETIRED_HASHES_KEPT rotated tokens for reuse detection, no more', async () => {
+    it('gives the grace answer to the token rotated last only: an older one inside the window is reuse', async () => {
       const s = record();
       await store.create(s, { replaceOthers: false });
       const now = Date.now();
-      const hash = (i: number) => `h${String(i).padStart(42, '0')}`; // real hashes are 43 chars
-      const rotations = RETIRED_HASHES_KEPT + 6;
-      let previous = 'hash-0';
-      for (let i = 1; i <= rotations; i++) {
-        const outcome = await store.rotateRefresh(
-          ref(s),
-          { presentedHash: previous, nextHash: hash(i), nextExpiresAt: now + 600_000, result: {} },
-          now,
+      expect((await present(s, 0, now)).status).toBe('rotated');
+      expect((await present(s, 1, now + 100)).status).toBe('rotated');
+      // generation 0 was rotated 200 ms ago, well inside the grace window, but is not the last
+      expect(await present(s, 0, now + 200)).toEqual({ status: 'reused' });
+      expect(await isAlive(ref(s), now + 300)).toBe('revoked');
+    });
+
+    it('recognises a token any number of generations old as reuse', async () => {
+      const s = record();
+      await store.create(s, { replaceOthers: false });
+      const now = Date.now();
+      for (let generation = 0; generation < 70; generation++) {
+        expect((await present(s, generation, now)).status, `generation ${generation}`).toBe(
+          'rotated',
         );
-        expect(outcome.status).toBe('rotated');
-        previous = hash(i);
       }
       const later = now + contractTimeouts.refreshReuseGraceMs + 1;
-      const forgotten = await store.rotateRefresh(
-        ref(s),
-        { presentedHash: hash(2), nextHash: 'x', nextExpiresAt: now + 600_000, result: {} },
-        later,
-      );
-      expect(forgotten).toEqual({ status: 'invalid' });
-      const remembered = await store.rotateRefresh(
-        ref(s),
-        {
-          presentedHash: hash(rotations - RETIRED_HASHES_KEPT + 1),
-          nextHash: 'y',
-          nextExpiresAt: now + 600_000,
-          result: {},
-        },
-        later,
-      );
-      expect(remembered).toEqual({ status: 'reused' });
+      expect(await present(s, 0, later)).toEqual({ status: 'reused' });
+      expect(await isAlive(ref(s), later)).toBe('revoked');
     });
 
-    it('answers every token rotated within the grace window with its own first answer', async () => {
+    it('answers invalid, changing nothing, to an older generation with a made-up tag or secret', async () => {
       const s = record();
       await store.create(s, { replaceOthers: false });
       const now = Date.now();
-      const rotate = (presentedHash: string, nextHash: string, at: number) =>
-        store.rotateRefresh(
-          ref(s),
-          { presentedHash, nextHash, nextExpiresAt: now + 600_000, result: { nextHash } },
-          at,
-        );
-      expect((await rotate('hash-0', 'hash-1', now)).status).toBe('rotated');
-      expect((await rotate('hash-1', 'hash-2', now + 100)).status).toBe('rotated');
-      // hash-0 is two rotations old but was rotated less than the grace window ago
-      expect(await rotate('hash-0', 'other', now + 200)).toMatchObject({
-        status: 'grace',
-        result: { nextHash: 'hash-1' },
-      });
-      expect(await rotate('hash-1', 'other', now + 200)).toMatchObject({
-        status: 'grace',
-        result: { nextHash: 'hash-2' },
-      });
-      const graceEnd = now + contractTimeouts.refreshReuseGraceMs;
-      expect(await rotate('hash-1', 'other', graceEnd + 99)).toMatchObject({ status: 'grace' });
-      expect(await rotate('hash-0', 'other', graceEnd)).toEqual({ status: 'reused' });
+      for (let generation = 0; generation < 3; generation++) await present(s, generation, now);
+      const later = now + contractTimeouts.refreshReuseGraceMs + 1;
+      const otherKey = newRefreshTagKey();
+      for (const tag of [
+        'A'.repeat(22),
+        refreshTag(otherKey, ref(s), 1),
+        refreshTag(s.refreshTagKey, ref(s), 2),
+        '',
+      ]) {
+        expect(await present(s, 1, later, { tag })).toEqual({ status: 'invalid' });
+      }
+      // the live generation with another secret, and generations never issued
+      expect(await present(s, 3, later, { hash: 'forged' })).toEqual({ status: 'invalid' });
+      expect(await present(s, 4, later)).toEqual({ status: 'invalid' });
+      expect(await present(s, 99, later)).toEqual({ status: 'invalid' });
+      expect(await isAlive(ref(s), later)).toBe('active');
+      expect((await present(s, 3, later)).status).toBe('rotated');
     });
 
-    it('answers invalid for an unknown hash or an expired refresh token, changing nothing', async () => {
+    it('answers invalid for an expired live token and expired for a session that is gone', async () => {
       const now = Date.now();
       const s = record({ refreshExpiresAt: now + 1_000 });
       await store.create(s, { replaceOthers: false });
-      const req = { nextHash: 'n', nextExpiresAt: now + 600_000, result: {} };
-      expect(await store.rotateRefresh(ref(s), { ...req, presentedHash: 'forged' }, now)).toEqual({
-        status: 'invalid',
-      });
-      expect(
-        await store.rotateRefresh(ref(s), { ...req, presentedHash: 'hash-0' }, now + 1_000),
-      ).toEqual({ status: 'invalid' });
+      expect(await present(s, 0, now + 1_000)).toEqual({ status: 'invalid' });
       expect((await store.touch(ref(s), now)).status).toBe('active');
-      expect(
-        await store.rotateRefresh(
-          { userId, sessionId: 'gone' },
-          { ...req, presentedHash: 'hash-0' },
-          now,
-        ),
-      ).toEqual({ status: 'expired' });
+      const gone = { ...s, id: 'gone' };
+      expect(await present(gone, 0, now)).toEqual({ status: 'expired' });
     });
 
     it('rotates exactly once under 50 concurrent refreshes with one token', async () => {
@@ -286,18 +247,7 @@ export function sessionStoreContract(
       await store.create(s, { replaceOthers: false });
       const now = Date.now();
       const outcomes = await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          store.rotateRefresh(
-            ref(s),
-            {
-              presentedHash: 'hash-0',
-              nextHash: `next-${i}`,
-              nextExpiresAt: now + 600_000,
-              result: { i },
-            },
-            now,
-          ),
-        ),
+        Array.from({ length: 50 }, (_, i) => present(s, 0, now, { result: { i } })),
       );
       const rotated = outcomes.filter((o) => o.status === 'rotated');
       expect(rotated).toHaveLength(1);
@@ -307,19 +257,66 @@ export function sessionStoreContract(
           expect(o).toMatchObject({ status: 'grace', result: { i: winner } });
     });
 
-    it('limits login attempts per key and resets on success', async () => {
-      const key = randomUUID();
-      const other = randomUUID();
-      for (let i = 0; i < 3; i++)
-        expect(await store.consume(key, 3, 60_000)).toEqual({ allowed: true });
-      const refused = await store.consume(key, 3, 60_000);
+    it('revokes every session of the user but the one kept', async () => {
+      const [a, b, c] = [record(), record(), record()];
+      for (const s of [a, b, c]) await store.create(s, { replaceOthers: false });
+      const now = Date.now();
+      expect(await store.revokeAll(userId, { except: b.id })).toBe(2);
+      expect(await isAlive(ref(a), now)).toBe('revoked');
+      expect(await isAlive(ref(b), now)).toBe('active');
+      expect(await isAlive(ref(c), now)).toBe('revoked');
+      expect((await store.list(userId, now)).map((e) => e.id)).toEqual([b.id]);
+      expect(await store.revokeAll(userId)).toBe(1);
+    });
+
+    it('counts attempts on several counters of a group at once, refusing when any is full', async () => {
+      const group = randomUUID();
+      const pair = { name: 'pair', limit: 3, windowMs: 60_000 };
+      const wide = { name: 'wide', limit: 5, windowMs: 120_000 };
+      for (let i = 0; i < 3; i++) {
+        expect(await store.consume(group, [pair, wide])).toEqual({ allowed: true });
+      }
+      // the pair is full: refused, and the wide counter did not count this attempt
+      const refused = await store.consume(group, [pair, wide]);
       expect(refused.allowed).toBe(false);
       expect(!refused.allowed && refused.retryAfterMs).toBeGreaterThan(50_000);
-      expect(await store.consume(other, 3, 60_000)).toEqual({ allowed: true });
-      await store.reset(other);
-      expect((await store.consume(key, 3, 60_000)).allowed).toBe(false);
-      await store.reset(key);
-      expect(await store.consume(key, 3, 60_000)).toEqual({ allowed: true });
+      expect(!refused.allowed && refused.retryAfterMs).toBeLessThanOrEqual(60_000);
+      const otherPair = { ...pair, name: 'other-pair' };
+      expect(await store.consume(group, [otherPair, wide])).toEqual({ allowed: true });
+      expect(await store.consume(group, [otherPair, wide])).toEqual({ allowed: true });
+      // now the wide counter is full (5): its own window decides the wait
+      const wideFull = await store.consume(group, [{ ...pair, name: 'third' }, wide]);
+      expect(!wideFull.allowed && wideFull.retryAfterMs).toBeGreaterThan(110_000);
+      // another group is independent
+      expect(await store.consume(randomUUID(), [pair, wide])).toEqual({ allowed: true });
+    });
+
+    it('forgives: reset starts a counter over, refund takes back one count', async () => {
+      const group = randomUUID();
+      const pair = { name: 'pair', limit: 2, windowMs: 60_000 };
+      const wide = { name: 'wide', limit: 3, windowMs: 60_000 };
+      await store.consume(group, [pair, wide]);
+      await store.consume(group, [pair, wide]);
+      expect((await store.consume(group, [pair, wide])).allowed).toBe(false);
+      await store.forgive(group, { reset: ['pair'], refund: ['wide'] });
+      // pair back to 0, wide down to 1: two more fit, the third is refused by wide
+      expect(await store.consume(group, [pair, wide])).toEqual({ allowed: true });
+      expect(await store.consume(group, [{ ...pair, name: 'x' }, wide])).toEqual({ allowed: true });
+      expect((await store.consume(group, [{ ...pair, name: 'y' }, wide])).allowed).toBe(false);
+      // refunding a counter that is not there changes nothing
+      await store.forgive(randomUUID(), { refund: ['nothing'] });
+    });
+
+    it('never lets parallel attempts overshoot a limit', async () => {
+      const group = randomUUID();
+      const counters = [
+        { name: 'a', limit: 7, windowMs: 60_000 },
+        { name: 'b', limit: 100, windowMs: 60_000 },
+      ];
+      const verdicts = await Promise.all(
+        Array.from({ length: 30 }, () => store.consume(group, counters)),
+      );
+      expect(verdicts.filter((v) => v.allowed)).toHaveLength(7);
     });
 
     it('pings', async () => {

@@ -20,10 +20,22 @@ export interface UserRecord {
 }
 
 export interface UserRepository {
+  /** Finds the user whatever the case of `username` (`BOB` finds `Bob`). */
   findByUsername(username: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
-  /** throws UsernameTakenError when the name exists (map Prisma P2002) */
+  /** throws UsernameTakenError when the name exists in any case (map Prisma P2002) */
   create(input: { username: string; passwordHash: string }): Promise<UserRecord>;
+  /** Replaces a user's password hash; false when there is no such user. */
+  updatePasswordHash(id: string, passwordHash: string): Promise<boolean>;
+}
+
+/**
+ * The form usernames are unique and looked up in: lower case, so `Bob` is taken when `bob`
+ * exists. Usernames are ASCII (`[A-Za-z0-9_.-]`), where this equals SQL's lower() that the
+ * migration backfilled existing rows with.
+ */
+export function canonicalUsername(username: string): string {
+  return username.toLowerCase();
 }
 
 /** A user with this username exists already (a unique-constraint violation, Prisma P2002). */
@@ -74,9 +86,15 @@ export async function migrateDatabase(url: string): Promise<void> {
 interface Client {
   user: {
     findUnique(args: {
-      where: { id: string } | { username: string };
+      where: { id: string } | { canonicalUsername: string };
     }): PromiseLike<UserRecord | null>;
-    create(args: { data: { username: string; passwordHash: string } }): PromiseLike<UserRecord>;
+    create(args: {
+      data: { username: string; canonicalUsername: string; passwordHash: string };
+    }): PromiseLike<UserRecord>;
+    updateMany(args: {
+      where: { id: string };
+      data: { passwordHash: string };
+    }): PromiseLike<{ count: number }>;
   };
   $queryRawUnsafe(query: string): PromiseLike<unknown>;
   $disconnect(): Promise<void>;
@@ -127,7 +145,8 @@ class PrismaDatabase implements Database {
     };
     this.users = {
       async findByUsername(username) {
-        const row = await open().user.findUnique({ where: { username } });
+        const where = { canonicalUsername: canonicalUsername(username) };
+        const row = await open().user.findUnique({ where });
         return row && toRecord(row);
       },
       async findById(id) {
@@ -136,14 +155,19 @@ class PrismaDatabase implements Database {
       },
       async create({ username, passwordHash }) {
         try {
-          return toRecord(await open().user.create({ data: { username, passwordHash } }));
+          const data = { username, canonicalUsername: canonicalUsername(username), passwordHash };
+          return toRecord(await open().user.create({ data }));
         } catch (err) {
-          // `id` is generated, so the only unique field a caller can collide on is username.
+          // `id` is generated, so the only unique field a caller can collide on is the username.
           if (isUniqueViolation(err)) {
             throw new UsernameTakenError(`Username "${username}" is already taken`, { cause: err });
           }
           throw err;
         }
+      },
+      async updatePasswordHash(id, passwordHash) {
+        const { count } = await open().user.updateMany({ where: { id }, data: { passwordHash } });
+        return count === 1;
       },
     };
   }

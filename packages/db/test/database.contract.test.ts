@@ -198,6 +198,32 @@ describe.each(Object.keys(backends) as DatabaseProvider[])('Database contract (%
     expect((await db.users.findByUsername('alice'))?.passwordHash).toBe('hash-a');
   });
 
+  it('finds and refuses usernames whatever their case, keeping the case first registered', async () => {
+    const mixed = await db.users.create({ username: 'Erin.Case', passwordHash: 'hash-e' });
+    expect(await db.users.findByUsername('erin.case')).toEqual(mixed);
+    expect(await db.users.findByUsername('ERIN.CASE')).toEqual(mixed);
+    for (const variant of ['erin.case', 'ERIN.CASE', 'Erin.case']) {
+      await expect(
+        db.users.create({ username: variant, passwordHash: 'other' }),
+        variant,
+      ).rejects.toBeInstanceOf(UsernameTakenError);
+    }
+    expect(await backend.rawUser('Erin.Case')).toMatchObject({
+      username: 'Erin.Case',
+      username_canonical: 'erin.case',
+    });
+  });
+
+  it('updates a password hash by user id', async () => {
+    const user = await db.users.create({ username: 'frank', passwordHash: 'old-hash' });
+    expect(await db.users.updatePasswordHash(user.id, 'new-hash')).toBe(true);
+    expect((await db.users.findById(user.id))?.passwordHash).toBe('new-hash');
+    expect(await db.users.updatePasswordHash('00000000-0000-4000-8000-000000000000', 'x')).toBe(
+      false,
+    );
+    expect((await db.users.findByUsername('alice'))?.passwordHash).toBe('hash-a');
+  });
+
   it('treats a second migrate as a no-op, without waiting for the CLI to exit', async () => {
     const started = Date.now();
     await migrateDatabase(backend.url);

@@ -6,12 +6,38 @@ export const usernameSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_.-]+$/, 'only letters, digits, "_", "." and "-"');
 
-export const passwordSchema = z.string().min(8).max(256);
+/** A new password is at most this many characters (Unicode code points, after NFKC). */
+export const PASSWORD_MAX_LENGTH = 128;
+/** The least `PASSWORD_MIN_LENGTH` may be set to, and its default. */
+export const PASSWORD_MIN_LENGTH_FLOOR = 8;
+export const PASSWORD_MIN_LENGTH_DEFAULT = 12;
+
+/**
+ * A password as typed at login or to confirm an identity: any that an earlier policy accepted
+ * (up to 256 characters), so accounts older than the policy keep working.
+ */
+export const passwordSchema = z.string().min(1).max(256);
+
+/**
+ * A new password, bounded here only in size: the server applies the policy (its
+ * `PASSWORD_MIN_LENGTH`, at most PASSWORD_MAX_LENGTH after NFKC, no commonly used password)
+ * and answers BAD_REQUEST with a field error naming the rule.
+ */
+export const newPasswordSchema = z.string().min(1).max(1024);
 
 export const credentialsInput = z.object({ username: usernameSchema, password: passwordSchema });
 export type CredentialsInput = z.infer<typeof credentialsInput>;
 
-// A refresh token is `<sessionId>.<secret>`; the bound only keeps junk small, the store decides.
+export const registerInput = z.object({ username: usernameSchema, password: newPasswordSchema });
+export type RegisterInput = z.infer<typeof registerInput>;
+
+export const changePasswordInput = z.object({
+  currentPassword: passwordSchema,
+  newPassword: newPasswordSchema,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+// A refresh token is opaque (ids, generation, secret, tag); the bound only keeps junk small.
 export const refreshInput = z.object({ refreshToken: z.string().min(1).max(512) });
 export type RefreshInput = z.infer<typeof refreshInput>;
 

@@ -28,11 +28,21 @@ describe('HTTP hardening of /trpc', () => {
     const requests = [
       { method: 'GET', path: '/trpc/auth.me', headers: bearer }, // 200, personal data
       { method: 'GET', path: '/trpc/auth.sessions', headers: bearer }, // 200
-      { method: 'POST', path: '/trpc/auth.login', headers: json, body: '{"username":"nobody_here","password":"wrong password"}' }, // 401
+      {
+        method: 'POST',
+        path: '/trpc/auth.login',
+        headers: json,
+        body: '{"username":"nobody_here","password":"wrong password"}',
+      }, // 401
       { method: 'POST', path: '/trpc/auth.refresh', headers: json, body: '{}' }, // 400
       { method: 'GET', path: '/trpc/auth.me' }, // 401
       { method: 'GET', path: '/trpc/no.such' }, // 404
-      { method: 'POST', path: '/trpc/auth.login', headers: { 'content-type': 'text/plain' }, body: 'x' }, // 415
+      {
+        method: 'POST',
+        path: '/trpc/auth.login',
+        headers: { 'content-type': 'text/plain' },
+        body: 'x',
+      }, // 415
       { method: 'POST', path: '/trpc/auth.login', headers: json, body: 'x'.repeat(1_100_000) }, // 413
       { method: 'GET', path: '/trpc/system.ping' }, // 200
     ];
@@ -40,9 +50,10 @@ describe('HTTP hardening of /trpc', () => {
     for (const request of requests) {
       const response = await rawRequest(t.url, request);
       statuses.push(response.status);
-      expect(response.headers['cache-control'], `${request.method} ${request.path} → ${response.status}`).toBe(
-        'no-store',
-      );
+      expect(
+        response.headers['cache-control'],
+        `${request.method} ${request.path} → ${response.status}`,
+      ).toBe('no-store');
     }
     expect(statuses).toEqual([200, 200, 401, 400, 401, 404, 415, 413, 200]);
   });

@@ -89,7 +89,6 @@ describe.each(['EdDSA', 'HS256'] as const)('access token typing and lifetime (%s
     const future = await forge({}, { iat: nowS() + 60 });
     expect((await me(future)).authCode).toBe('TOKEN_INVALID');
   });
-
 });
 
 describe('JWT_ISSUER and JWT_AUDIENCE', () => {

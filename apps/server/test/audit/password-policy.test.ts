@@ -68,9 +68,9 @@ describe('new passwords follow the policy', () => {
     const username = name();
     const fullWidth = 'ｃｏｒｒｅｃｔ ｈｏｒｓｅ ｂａｔｔｅｒｙ';
     expect(fullWidth.normalize('NFKC')).toBe('correct horse battery');
-    expect((await t.call('auth.register', { input: { username, password: fullWidth } })).status).toBe(
-      200,
-    );
+    expect(
+      (await t.call('auth.register', { input: { username, password: fullWidth } })).status,
+    ).toBe(200);
     const ascii = await t.call('auth.login', {
       input: { username, password: 'correct horse battery' },
     });
@@ -123,10 +123,17 @@ describe.each(['memory', 'redis'] as const)('auth.changePassword (%s store)', (k
     const { username } = phone.user;
     const laptop = (await login(username, PASSWORD)).data;
     const result = await change(laptop.accessToken, PASSWORD, 'a brand new passphrase');
-    expect({ status: result.status, data: result.data }).toEqual({ status: 200, data: { ok: true } });
+    expect({ status: result.status, data: result.data }).toEqual({
+      status: 200,
+      data: { ok: true },
+    });
     expect((await t.call('auth.me', { token: laptop.accessToken })).status).toBe(200);
-    expect((await t.call('auth.refresh', { input: { refreshToken: laptop.refreshToken } })).status).toBe(200);
-    expect((await t.call('auth.me', { token: phone.accessToken })).authCode).toBe('SESSION_REVOKED');
+    expect(
+      (await t.call('auth.refresh', { input: { refreshToken: laptop.refreshToken } })).status,
+    ).toBe(200);
+    expect((await t.call('auth.me', { token: phone.accessToken })).authCode).toBe(
+      'SESSION_REVOKED',
+    );
     expect((await login(username, PASSWORD)).authCode).toBe('INVALID_CREDENTIALS');
     expect((await login(username, 'a brand new passphrase')).status).toBe(200);
   });
@@ -135,7 +142,10 @@ describe.each(['memory', 'redis'] as const)('auth.changePassword (%s store)', (k
     const session = await registerUser(t);
     const codes = [];
     for (let i = 0; i < 4; i++) {
-      codes.push((await change(session.accessToken, `wrong ${i} password`, 'another new passphrase')).authCode);
+      codes.push(
+        (await change(session.accessToken, `wrong ${i} password`, 'another new passphrase'))
+          .authCode,
+      );
     }
     expect(codes).toEqual([
       'INVALID_CREDENTIALS',

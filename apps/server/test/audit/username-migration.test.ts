@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PasswordHasher } from '@latch/api';
 import { type DatabaseProvider, migrateDatabase } from '@latch/db';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { FAST_HASH, startTestServer } from '../harness.js';
 
 /**
@@ -21,6 +21,9 @@ const prismaCli = path.join(dbPackage, 'node_modules/prisma/build/index.js');
 const PG_BASE = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const FIRST_MIGRATION = 'init';
 
+// Each prisma CLI run takes seconds; a test runs up to five of them.
+vi.setConfig({ testTimeout: 180_000 });
+
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -33,7 +36,10 @@ function prisma(provider: DatabaseProvider, url: string, args: string[], stdin?:
   const history = path.join(dbPackage, 'prisma', provider, 'migrations');
   const first = readdirSync(history).find((entry) => entry.endsWith(`_${FIRST_MIGRATION}`))!;
   cpSync(path.join(history, first), path.join(dir, 'migrations', first), { recursive: true });
-  cpSync(path.join(history, 'migration_lock.toml'), path.join(dir, 'migrations/migration_lock.toml'));
+  cpSync(
+    path.join(history, 'migration_lock.toml'),
+    path.join(dir, 'migrations/migration_lock.toml'),
+  );
   const config = path.join(dir, 'prisma.config.ts');
   const base = path.join(dbPackage, `prisma.config.${provider}.ts`);
   const schema = path.join(dbPackage, 'prisma', provider, 'schema.prisma');
@@ -98,60 +104,68 @@ async function previousReleaseDatabase(provider: DatabaseProvider, users: [strin
   return url;
 }
 
-describe.each(['sqlite', 'postgresql'] as const)('the case-insensitive username migration (%s)', (provider) => {
-  it('keeps existing users, who then log in in any case', async () => {
-    const url = await previousReleaseDatabase(provider, [
-      ['Alice', 'alice password 1'],
-      ['bob.smith', 'bob password 22'],
-      ['CAROL_X', 'short12'],
-    ]);
-    await migrateDatabase(url);
-    const t = await startTestServer({ DATABASE_URL: url });
-    try {
-      for (const [typed, password, shown] of [
-        ['alice', 'alice password 1', 'Alice'],
-        ['ALICE', 'alice password 1', 'Alice'],
-        ['Bob.Smith', 'bob password 22', 'bob.smith'],
-        ['carol_x', 'short12', 'CAROL_X'],
-      ]) {
-        const login = await t.call('auth.login', { input: { username: typed, password } });
-        expect(login.status, typed).toBe(200);
-        expect(login.data.user.username).toBe(shown);
+describe.each(['sqlite', 'postgresql'] as const)(
+  'the case-insensitive username migration (%s)',
+  (provider) => {
+    it('keeps existing users, who then log in in any case', async () => {
+      const url = await previousReleaseDatabase(provider, [
+        ['Alice', 'alice password 1'],
+        ['bob.smith', 'bob password 22'],
+        ['CAROL_X', 'short12'],
+      ]);
+      await migrateDatabase(url);
+      const t = await startTestServer({ DATABASE_URL: url });
+      try {
+        for (const [typed, password, shown] of [
+          ['alice', 'alice password 1', 'Alice'],
+          ['ALICE', 'alice password 1', 'Alice'],
+          ['Bob.Smith', 'bob password 22', 'bob.smith'],
+          ['carol_x', 'short12', 'CAROL_X'],
+        ]) {
+          const login = await t.call('auth.login', { input: { username: typed, password } });
+          expect(login.status, typed).toBe(200);
+          expect(login.data.user.username).toBe(shown);
+        }
+        const variant = await t.call('auth.register', {
+          input: { username: 'alice', password: 'a long enough password' },
+        });
+        expect(variant.status).toBe(409);
+      } finally {
+        await t.close();
       }
-      const variant = await t.call('auth.register', {
-        input: { username: 'alice', password: 'a long enough password' },
-      });
-      expect(variant.status).toBe(409);
-    } finally {
-      await t.close();
-    }
-  });
+    });
 
-  it('stops on a colliding pair, naming both rows, and changes nothing', async () => {
-    const url = await previousReleaseDatabase(provider, [
-      ['Bob', 'first bob password'],
-      ['bob', 'second bob password'],
-      ['dave', 'dave password 1'],
-    ]);
-    const migration = migrateDatabase(url);
-    await expect(migration).rejects.toThrow(/"Bob".*"bob"|"bob".*"Bob"/);
-    await expect(migration).rejects.toThrow(/differ only in case/);
-    // nothing changed: once the deployer renames one of them, the migration goes through
-    await prisma(provider, url, ['db', 'execute', '--stdin'], "UPDATE users SET username = 'bob2' WHERE username = 'bob';");
-    await migrateDatabase(url);
-    const t = await startTestServer({ DATABASE_URL: url });
-    try {
-      for (const [typed, password, shown] of [
-        ['BOB', 'first bob password', 'Bob'],
-        ['bob2', 'second bob password', 'bob2'],
-        ['Dave', 'dave password 1', 'dave'],
-      ]) {
-        const login = await t.call('auth.login', { input: { username: typed, password } });
-        expect(login.status, typed).toBe(200);
-        expect(login.data.user.username).toBe(shown);
+    it('stops on a colliding pair, naming both rows, and changes nothing', async () => {
+      const url = await previousReleaseDatabase(provider, [
+        ['Bob', 'first bob password'],
+        ['bob', 'second bob password'],
+        ['dave', 'dave password 1'],
+      ]);
+      const migration = migrateDatabase(url);
+      await expect(migration).rejects.toThrow(/"Bob".*"bob"|"bob".*"Bob"/);
+      await expect(migration).rejects.toThrow(/differ only in case/);
+      // nothing changed: once the deployer renames one of them, the migration goes through
+      await prisma(
+        provider,
+        url,
+        ['db', 'execute', '--stdin'],
+        "UPDATE users SET username = 'bob2' WHERE username = 'bob';",
+      );
+      await migrateDatabase(url);
+      const t = await startTestServer({ DATABASE_URL: url });
+      try {
+        for (const [typed, password, shown] of [
+          ['BOB', 'first bob password', 'Bob'],
+          ['bob2', 'second bob password', 'bob2'],
+          ['Dave', 'dave password 1', 'dave'],
+        ]) {
+          const login = await t.call('auth.login', { input: { username: typed, password } });
+          expect(login.status, typed).toBe(200);
+          expect(login.data.user.username).toBe(shown);
+        }
+      } finally {
+        await t.close();
       }
-    } finally {
-      await t.close();
-    }
-  });
-});
+    });
+  },
+);

@@ -243,9 +243,11 @@ function authorizationArb(): fc.Arbitrary<string | undefined> {
 function refreshTokenArb(): fc.Arbitrary<unknown> {
   const secret = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => base64url.encode(b));
   const part = fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/);
+  // One character changed anywhere but in the tag: the live token's credential is its secret, so
+  // the live token with another tag is still the live token (the tag authenticates old ones).
   const tamper = fc.tuple(fc.nat(), fc.constantFrom(...'ABCxyz019-_'.split(''))).map(([i, c]) => {
     const token = known.refreshToken;
-    const at = i % token.length;
+    const at = i % token.lastIndexOf('.');
     const swapped = token[at] === c ? (c === 'A' ? 'B' : 'A') : c;
     return token.slice(0, at) + swapped + token.slice(at + 1);
   });
@@ -255,6 +257,14 @@ function refreshTokenArb(): fc.Arbitrary<unknown> {
     jwtShaped(),
     fc.tuple(part, part, secret).map((p) => p.join('.')),
     secret.map((s) => `${known.userId}.${known.sessionId}.${s}`),
+    // every generation of the known session, a random secret and a made-up tag: older ones are
+    // refused (not revoked) because the tag is not the session's
+    fc
+      .tuple(fc.nat({ max: 4 }), secret, fc.uint8Array({ minLength: 16, maxLength: 16 }))
+      .map(
+        ([generation, s, tag]) =>
+          `${known.userId}.${known.sessionId}.${generation}.${s}.${base64url.encode(tag)}`,
+      ),
     secret.map((s) => `${known.userId}.${s.slice(0, 22)}.${s}`),
     tamper,
     fc.constantFrom(
@@ -300,7 +310,7 @@ interface Sent {
   request: RawRequest;
   /** The procedure of each call in the request, in order (one for a non-batch call). */
   procedures: string[];
-  /** Whether this request may change login-attempt counters (it calls auth.login). */
+  /** Whether this request may change rate-limit counters (it calls auth.login or auth.register). */
   countsLogins: boolean;
 }
 
@@ -358,7 +368,7 @@ function describeRequest(request: RawRequest): string {
 /**
  * Sends one request and holds it to the rules: a response (no hang-up), never 5xx, never a stack
  * trace, no protected call accepted without the known valid token, and when nothing was
- * accepted that may write, the store is unchanged (login counters aside for auth.login).
+ * accepted that may write, the store is unchanged (rate-limit counters aside for logins and registrations).
  */
 async function send(
   sent: Sent,
@@ -379,7 +389,7 @@ async function send(
         before,
         snapshot,
         (key) =>
-          (sent.countsLogins && key.startsWith(`${prefix}login:`)) ||
+          (sent.countsLogins && key.startsWith(`${prefix}{rl:`)) ||
           (options.ignoreKnownSession === true && key === knownSessionKey),
       );
 
@@ -413,7 +423,7 @@ const sentCall = (
 ): Sent => ({
   request: trpcRequest(procedures, inputs, options),
   procedures,
-  countsLogins: procedures.includes('auth.login'),
+  countsLogins: countsAttempts(procedures),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -679,7 +689,7 @@ describe('fuzzing every procedure over HTTP', () => {
               r.method !== 'HEAD' && { body: r.body }),
           },
           procedures,
-          countsLogins: procedures.includes('auth.login'),
+          countsLogins: countsAttempts(procedures),
         });
       }),
       runs(200),
@@ -713,7 +723,7 @@ describe('fuzzing every procedure over HTTP', () => {
                 ? `{"0":${JSON.stringify(inputs[0]) ?? ''}`
                 : JSON.stringify({ 7: inputs[0] });
         }
-        await send({ request, procedures, countsLogins: procedures.includes('auth.login') });
+        await send({ request, procedures, countsLogins: countsAttempts(procedures) });
       }),
       runs(120),
     );
@@ -775,6 +785,11 @@ describe('fuzzing every procedure over HTTP', () => {
     expect(stats.requests).toBeGreaterThan(500 * scale);
   });
 });
+
+/** Logins and registrations count attempts even when refused (the rate limits). */
+function countsAttempts(procedures: string[]): boolean {
+  return procedures.includes('auth.login') || procedures.includes('auth.register');
+}
 
 function safeDecode(path: string): string {
   try {

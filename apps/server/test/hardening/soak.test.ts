@@ -208,7 +208,7 @@ async function virtualUser(index: number, username: string, deadline: number): P
   }
 }
 
-/** Every key under the prefix with its TTL and kind (`s`, `t`, `g`, `u`, `login`). */
+/** Every key under the prefix with its TTL and kind (`s`, `t`, `g`, `u`, `rl` counters). */
 async function keysWithTtl(): Promise<{ key: string; kind: string; pttl: number }[]> {
   const keys = await client.keys(`${prefix}*`);
   const pipeline = client.pipeline();
@@ -216,7 +216,7 @@ async function keysWithTtl(): Promise<{ key: string; kind: string; pttl: number 
   const ttls = (await pipeline.exec()) ?? [];
   return keys.map((key, i) => {
     const rest = key.slice(prefix.length);
-    const kind = rest.startsWith('login:') ? 'login' : (rest.split('}:')[1] ?? '').split(':')[0]!;
+    const kind = rest.startsWith('{rl:') ? 'rl' : (rest.split('}:')[1] ?? '').split(':')[0]!;
     return { key, kind, pttl: ttls[i]?.[1] as number };
   });
 }
@@ -280,7 +280,7 @@ describe('soak', () => {
       expect(middle.filter((k) => k.pttl === -1).map((k) => k.key)).toEqual([]);
       expect(middle.filter((k) => k.kind === 's').length).toBeLessThanOrEqual(2 * USERS);
       expect(middle.filter((k) => k.kind === 'u').length).toBeLessThanOrEqual(USERS);
-      expect(middle.filter((k) => !['s', 't', 'g', 'u', 'login'].includes(k.kind))).toEqual([]);
+      expect(middle.filter((k) => !['s', 't', 'g', 'u', 'rl'].includes(k.kind))).toEqual([]);
 
       // after everyone logged out: tombstones only, one per ended session still within its TTL
       expect(after.filter((k) => k.kind !== 't').map((k) => k.key)).toEqual([]);

@@ -1,9 +1,15 @@
-import { credentialsInput, refreshInput, revokeSessionInput } from '@latch/shared';
+import {
+  changePasswordInput,
+  credentialsInput,
+  refreshInput,
+  registerInput,
+  revokeSessionInput,
+} from '@latch/shared';
 import { protectedProcedure, publicProcedure, router } from '../trpc.js';
 
 export const authRouter = router({
   register: publicProcedure
-    .input(credentialsInput)
+    .input(registerInput)
     .mutation(({ ctx, input }) => ctx.auth.register(input, ctx.origin)),
 
   login: publicProcedure
@@ -13,6 +19,11 @@ export const authRouter = router({
   refresh: publicProcedure
     .input(refreshInput)
     .mutation(({ ctx, input }) => ctx.auth.refresh(input.refreshToken)),
+
+  changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    await ctx.auth.changePassword(ctx, input, ctx.origin);
+    return { ok: true as const };
+  }),
 
   logout: protectedProcedure.mutation(async ({ ctx }) => {
     await ctx.auth.logout(ctx);

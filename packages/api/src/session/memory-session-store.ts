@@ -1,11 +1,7 @@
 import { type Clock, systemClock } from '../clock.js';
-import {
-  GRACE_ANSWERS_KEPT,
-  idleExpiresAt,
-  isSessionExpired,
-  RETIRED_HASHES_KEPT,
-  type SessionTimeouts,
-} from './session-policy.js';
+import { isAuthenticTag } from '../tokens/refresh-token.js';
+import { judgeRefresh } from './refresh-policy.js';
+import { idleExpiresAt, isSessionExpired, type SessionTimeouts } from './session-policy.js';
 import type {
   ActiveSession,
   RefreshOutcome,
@@ -15,13 +11,23 @@ import type {
   SessionRecord,
   SessionRef,
 } from './session-record.js';
-import type { AttemptVerdict, LoginAttemptStore, SessionStore } from './session-store.js';
+import type {
+  AttemptCounter,
+  AttemptVerdict,
+  RateLimitStore,
+  SessionStore,
+} from './session-store.js';
 import { TtlMap } from './ttl-map.js';
 
 interface StoredSession {
   record: SessionRecord;
-  /** The latest refresh-token hashes this session rotated away, newest first: presenting one is reuse. */
-  retiredHashes: string[];
+}
+
+/** The token rotated last and the answer it got, kept for the grace window only. */
+interface GraceAnswer {
+  hash: string;
+  rotatedAt: number;
+  result: unknown;
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -30,13 +36,12 @@ const SWEEP_INTERVAL_MS = 60_000;
  * The embedded store: one process only, gone on restart. Same rules as the Redis store (the
  * contract suite runs against both); single-threaded JS makes each method atomic for free.
  */
-export class MemorySessionStore implements SessionStore, LoginAttemptStore {
+export class MemorySessionStore implements SessionStore, RateLimitStore {
   readonly kind = 'memory' as const;
   readonly #timeouts: SessionTimeouts;
   readonly #sessions: TtlMap<string, StoredSession>;
   readonly #tombstones: TtlMap<string, true>;
-  /** Per session: rotated-away hash → when, and the answer it got, for replays within grace. */
-  readonly #graceResults: TtlMap<string, Map<string, { rotatedAt: number; result: unknown }>>;
+  readonly #graceAnswers: TtlMap<string, GraceAnswer>;
   readonly #userSessions: TtlMap<string, Set<string>>;
   readonly #attempts: TtlMap<string, number>;
   readonly #sweeper: NodeJS.Timeout;
@@ -45,7 +50,7 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
     this.#timeouts = timeouts;
     this.#sessions = new TtlMap(clock);
     this.#tombstones = new TtlMap(clock);
-    this.#graceResults = new TtlMap(clock);
+    this.#graceAnswers = new TtlMap(clock);
     this.#userSessions = new TtlMap(clock);
     this.#attempts = new TtlMap(clock);
     this.#sweeper = setInterval(() => this.#sweep(), SWEEP_INTERVAL_MS).unref();
@@ -55,11 +60,7 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
     // Synchronous from here on: no other call can interleave between revoking and creating.
     if (options.replaceOthers) this.#revokeAllOf(session.userId);
     const key = sessionKey(session);
-    this.#sessions.set(
-      key,
-      { record: { ...session }, retiredHashes: [] },
-      this.#ttlOf(session, session.lastActiveAt),
-    );
+    this.#sessions.set(key, { record: { ...session } }, this.#ttlOf(session, session.lastActiveAt));
     const ids = this.#userSessions.get(session.userId) ?? new Set<string>();
     ids.add(session.id);
     const ttl = Math.max(
@@ -87,45 +88,60 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
     const key = refKey(ref);
     const stored = this.#sessions.get(key)!;
     const { record } = stored;
-
-    if (request.presentedHash === record.refreshHash) {
-      if (now >= record.refreshExpiresAt) return { status: 'invalid' };
-      stored.retiredHashes = [record.refreshHash, ...stored.retiredHashes].slice(
-        0,
-        RETIRED_HASHES_KEPT,
-      );
-      this.#keepGraceAnswer(key, record.refreshHash, now, request.result);
-      record.refreshHash = request.nextHash;
-      record.refreshExpiresAt = request.nextExpiresAt;
-      this.#slide(key, stored, now);
-      return { status: 'rotated', session: activeView(record) };
+    const grace = this.#graceAnswers.get(key);
+    const decision = judgeRefresh(
+      {
+        generation: record.refreshGeneration,
+        liveHash: record.refreshHash,
+        liveExpiresAt: record.refreshExpiresAt,
+        previous: grace,
+      },
+      { generation: request.generation, hash: request.presentedHash },
+      now,
+      this.#timeouts.refreshReuseGraceMs,
+    );
+    switch (decision) {
+      case 'rotate':
+        this.#keepGraceAnswer(key, request.presentedHash, now, request.result);
+        record.refreshGeneration += 1;
+        record.refreshHash = request.nextHash;
+        record.refreshExpiresAt = request.nextExpiresAt;
+        this.#slide(key, stored, now);
+        return { status: 'rotated', session: activeView(record), tagKey: record.refreshTagKey };
+      case 'grace':
+        return {
+          status: 'grace',
+          result: grace!.result as T,
+          session: activeView(record),
+          tagKey: record.refreshTagKey,
+        };
+      case 'older':
+        if (!isAuthenticTag(record.refreshTagKey, ref, request.generation, request.presentedTag)) {
+          return { status: 'invalid' };
+        }
+        this.#revokeKey(key, ref);
+        return { status: 'reused' };
+      case 'invalid':
+        return { status: 'invalid' };
     }
-    const kept = this.#graceResults.get(key)?.get(request.presentedHash);
-    if (kept && now < kept.rotatedAt + this.#timeouts.refreshReuseGraceMs) {
-      return { status: 'grace', result: kept.result as T, session: activeView(record) };
-    }
-    if (stored.retiredHashes.includes(request.presentedHash)) {
-      this.#revokeKey(key, ref);
-      return { status: 'reused' };
-    }
-    return { status: 'invalid' };
   }
 
   async revoke(ref: SessionRef): Promise<boolean> {
     return this.#revokeKey(refKey(ref), ref);
   }
 
-  async revokeAll(userId: string): Promise<number> {
-    return this.#revokeAllOf(userId);
+  async revokeAll(userId: string, options: { except?: string } = {}): Promise<number> {
+    return this.#revokeAllOf(userId, options.except);
   }
 
-  #revokeAllOf(userId: string): number {
+  #revokeAllOf(userId: string, except?: string): number {
     const ids = this.#userSessions.get(userId);
     let revoked = 0;
-    for (const sessionId of ids ?? []) {
+    for (const sessionId of [...(ids ?? [])]) {
+      if (sessionId === except) continue;
       if (this.#revokeKey(refKey({ userId, sessionId }), { userId, sessionId })) revoked++;
     }
-    this.#userSessions.delete(userId);
+    if (except === undefined) this.#userSessions.delete(userId);
     return revoked;
   }
 
@@ -145,16 +161,36 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
     return entries.sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  async consume(key: string, limit: number, windowMs: number): Promise<AttemptVerdict> {
-    const count = this.#attempts.get(key) ?? 0;
-    if (count >= limit) return { allowed: false, retryAfterMs: this.#attempts.ttl(key) ?? 0 };
-    if (count === 0) this.#attempts.set(key, 1, windowMs);
-    else this.#attempts.set(key, count + 1, this.#attempts.ttl(key) ?? windowMs);
+  async consume(group: string, counters: readonly AttemptCounter[]): Promise<AttemptVerdict> {
+    // Synchronous: check every counter, then count on all of them, with no yield in between.
+    let retryAfterMs = -1;
+    for (const { name, limit } of counters) {
+      const key = `${group}:${name}`;
+      if ((this.#attempts.get(key) ?? 0) >= limit) {
+        retryAfterMs = Math.max(retryAfterMs, this.#attempts.ttl(key) ?? 0);
+      }
+    }
+    if (retryAfterMs >= 0) return { allowed: false, retryAfterMs };
+    for (const { name, windowMs } of counters) {
+      const key = `${group}:${name}`;
+      const count = this.#attempts.get(key) ?? 0;
+      this.#attempts.set(
+        key,
+        count + 1,
+        count === 0 ? windowMs : (this.#attempts.ttl(key) ?? windowMs),
+      );
+    }
     return { allowed: true };
   }
 
-  async reset(key: string): Promise<void> {
-    this.#attempts.delete(key);
+  async forgive(group: string, changes: { reset?: readonly string[]; refund?: readonly string[] }) {
+    for (const name of changes.reset ?? []) this.#attempts.delete(`${group}:${name}`);
+    for (const name of changes.refund ?? []) {
+      const key = `${group}:${name}`;
+      const count = this.#attempts.get(key);
+      if (count === 1) this.#attempts.delete(key);
+      else if (count) this.#attempts.set(key, count - 1, this.#attempts.ttl(key) ?? 0);
+    }
   }
 
   async ping(): Promise<void> {}
@@ -176,13 +212,11 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
     return { status: 'active', session: activeView(stored.record) };
   }
 
+  /** Only the token rotated last gets a grace answer: this replaces the one before. */
   #keepGraceAnswer(key: string, hash: string, now: number, result: unknown): void {
     const graceMs = this.#timeouts.refreshReuseGraceMs;
-    if (graceMs <= 0) return;
-    let answers = this.#graceResults.get(key);
-    if (!answers || answers.size >= GRACE_ANSWERS_KEPT) answers = new Map();
-    answers.set(hash, { rotatedAt: now, result });
-    this.#graceResults.set(key, answers, graceMs);
+    if (graceMs <= 0) this.#graceAnswers.delete(key);
+    else this.#graceAnswers.set(key, { hash, rotatedAt: now, result }, graceMs);
   }
 
   #slide(key: string, stored: StoredSession, now: number): void {
@@ -199,7 +233,7 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
 
   #revokeKey(key: string, ref: SessionRef): boolean {
     this.#userSessions.get(ref.userId)?.delete(ref.sessionId);
-    this.#graceResults.delete(key);
+    this.#graceAnswers.delete(key);
     if (!this.#sessions.get(key)) return false;
     this.#sessions.delete(key);
     this.#tombstones.set(key, true, this.#timeouts.tombstoneMs);
@@ -210,7 +244,7 @@ export class MemorySessionStore implements SessionStore, LoginAttemptStore {
     for (const map of [
       this.#sessions,
       this.#tombstones,
-      this.#graceResults,
+      this.#graceAnswers,
       this.#userSessions,
       this.#attempts,
     ]) {

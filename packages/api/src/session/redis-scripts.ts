@@ -1,5 +1,3 @@
-import { GRACE_ANSWERS_KEPT, RETIRED_HASHES_KEPT } from './session-policy.js';
-
 /**
  * Lua scripts behind RedisSessionStore. Each runs atomically in one round trip and touches only
  * keys of one user (one hash tag), so they work on Redis Cluster. They mirror session-policy.ts;
@@ -9,11 +7,10 @@ import { GRACE_ANSWERS_KEPT, RETIRED_HASHES_KEPT } from './session-policy.js';
  * large numbers in exponent form, so computed times are never stringified here.
  *
  * Session hash fields: uid, un (username), cat (created), la (last active), abs (absolute expiry), ip, ua,
- * rh (live refresh hash), rx (its expiry),
- * rl (the last RETIRED_HASHES_KEPT retired hashes, newest first, space-separated).
- * The grace key is a hash: rotated-away hash → "<rotatedAt>|<answer JSON>".
- * The grace window is judged by rotatedAt against the caller's clock
- * (like every other deadline here); the grace key's own TTL only cleans up.
+ * rg (refresh generation), rh (live refresh hash), rx (its expiry), rk (refresh tag key).
+ * The grace key is a hash of the token rotated last: h (its hash), t (when), a (the answer JSON).
+ * The grace window is judged by `t` against the caller's clock (like every other deadline
+ * here); the grace key's own TTL only cleans up.
  */
 
 // Shared prelude: liveness of one session. Returns nil when alive, else the status string.
@@ -81,44 +78,41 @@ return 1
 `;
 
 /**
- * KEYS: session, tombstone, grace result, user set.
- * ARGV: now, idleMs, tombMs, graceMs, presentedHash, nextHash, nextExpiresAt, resultJson, sid
- * → {status, ...}: rotated(cat, la, abs, un) | grace(cat, la, abs, un, json) | reused | invalid
- *   | revoked | expired
+ * KEYS: session, tombstone, grace, user set.
+ * ARGV: now, idleMs, tombMs, graceMs, generation, presentedHash, nextGeneration, nextHash,
+ *   nextExpiresAt, answerJson
+ * → {status, ...}: rotated(cat, la, abs, un, tagKey) | grace(cat, la, abs, un, tagKey, json)
+ *   | older(tagKey) | invalid | revoked | expired
+ * `older` changes nothing: the caller checks the token's tag (no crypto in Lua) and revokes.
  */
 export const rotateScript = `${CHECK}
-local now, idle, tomb, grace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local now, idle, grace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4])
 local status = dead(KEYS[1], KEYS[2], now, idle)
 if status then return {status} end
-local f = redis.call('HMGET', KEYS[1], 'rh', 'rx', 'rl', 'cat', 'la', 'abs', 'un')
-local presented = ARGV[5]
-if presented == f[1] then
-  if now >= tonumber(f[2]) then return {'invalid'} end
-  local la = f[5]
+local f = redis.call('HMGET', KEYS[1], 'rg', 'rh', 'rx', 'rk', 'cat', 'la', 'abs', 'un')
+local g, n, presented = tonumber(f[1]), tonumber(ARGV[5]), ARGV[6]
+if not g then return {'invalid'} end
+if n == g then
+  if presented ~= f[2] or now >= tonumber(f[3]) then return {'invalid'} end
+  local la = f[6]
   if now > tonumber(la) then la = ARGV[1] end
-  -- hashes are 43 characters: keep the newest RETIRED_HASHES_KEPT, each with its separator
-  local retired = string.sub(presented .. ' ' .. (f[3] or ''), 1, ${RETIRED_HASHES_KEPT * 44})
-  redis.call('HSET', KEYS[1], 'rh', ARGV[6], 'rx', ARGV[7], 'la', la, 'rl', retired)
-  redis.call('PEXPIRE', KEYS[1], ttl_of(tonumber(la), tonumber(f[6]), idle, now))
-  -- keep this answer for replays of the presented token (a grace of 0 keeps none; PX 0 errors)
+  redis.call('HSET', KEYS[1], 'rg', ARGV[7], 'rh', ARGV[8], 'rx', ARGV[9], 'la', la)
+  redis.call('PEXPIRE', KEYS[1], ttl_of(tonumber(la), tonumber(f[7]), idle, now))
+  -- only the token rotated last gets a grace answer (a grace of 0 keeps none; PX 0 errors)
+  redis.call('DEL', KEYS[3])
   if grace > 0 then
-    if redis.call('HLEN', KEYS[3]) >= ${GRACE_ANSWERS_KEPT} then redis.call('DEL', KEYS[3]) end
-    redis.call('HSET', KEYS[3], presented, ARGV[1] .. '|' .. ARGV[8])
+    redis.call('HSET', KEYS[3], 'h', presented, 't', ARGV[1], 'a', ARGV[10])
     redis.call('PEXPIRE', KEYS[3], grace)
   end
-  return {'rotated', f[4], la, f[6], f[7]}
+  return {'rotated', f[5], la, f[7], f[8], f[4]}
 end
-local kept = redis.call('HGET', KEYS[3], presented)
-if kept then
-  local sep = string.find(kept, '|', 1, true)
-  if now < tonumber(string.sub(kept, 1, sep - 1)) + grace then
-    return {'grace', f[4], f[5], f[6], f[7], string.sub(kept, sep + 1)}
+if n == g - 1 then
+  local p = redis.call('HMGET', KEYS[3], 'h', 't', 'a')
+  if p[1] == presented and now < tonumber(p[2]) + grace then
+    return {'grace', f[5], f[6], f[7], f[8], f[4], p[3]}
   end
 end
-if f[3] and string.find(' ' .. f[3], ' ' .. presented .. ' ', 1, true) then
-  revoke(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[9], tomb)
-  return {'reused'}
-end
+if n < g then return {'older', f[4]} end
 return {'invalid'}
 `;
 
@@ -127,13 +121,15 @@ export const revokeScript = `${CHECK}
 return revoke(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], tonumber(ARGV[2]))
 `;
 
-/** KEYS: user set. ARGV: base, tombMs. → number revoked */
+/** KEYS: user set. ARGV: base, tombMs, except (a session id to keep, or ''). → number revoked */
 export const revokeAllScript = `${CHECK}
-local base, tomb, n = ARGV[1], tonumber(ARGV[2]), 0
+local base, tomb, except, n = ARGV[1], tonumber(ARGV[2]), ARGV[3], 0
 for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  n = n + revoke(base .. 's:' .. sid, base .. 't:' .. sid, base .. 'g:' .. sid, KEYS[1], sid, tomb)
+  if sid ~= except then
+    n = n + revoke(base .. 's:' .. sid, base .. 't:' .. sid, base .. 'g:' .. sid, KEYS[1], sid, tomb)
+  end
 end
-redis.call('DEL', KEYS[1])
+if except == '' then redis.call('DEL', KEYS[1]) end
 return n
 `;
 
@@ -156,14 +152,39 @@ end
 return out
 `;
 
-/** KEYS: attempts. ARGV: limit, windowMs. → {1} allowed | {0, retryAfterMs} */
-export const consumeAttemptScript = `
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-if count >= tonumber(ARGV[1]) then
-  local left = redis.call('PTTL', KEYS[1])
-  if left < 0 then left = 0 end
-  return {0, left}
+/**
+ * KEYS: the counters of one group (one hash tag). ARGV: limit, windowMs per key, in order.
+ * → {1} allowed (one counted on each) | {0, retryAfterMs} (nothing counted)
+ */
+export const consumeAttemptsScript = `
+local wait = -1
+for i, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') >= tonumber(ARGV[2 * i - 1]) then
+    local left = redis.call('PTTL', key)
+    if left < 0 then left = 0 end
+    if left > wait then wait = left end
+  end
 end
-if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if wait >= 0 then return {0, wait} end
+for i, key in ipairs(KEYS) do
+  -- a new window on the first count; PTTL -1 (no TTL) cannot happen, but must not last forever
+  if redis.call('INCR', key) == 1 or redis.call('PTTL', key) == -1 then
+    redis.call('PEXPIRE', key, ARGV[2 * i])
+  end
+end
 return {1}
+`;
+
+/** KEYS: counters of one group. ARGV: per key, 'reset' or 'refund'. → 1 */
+export const forgiveAttemptsScript = `
+for i, key in ipairs(KEYS) do
+  if ARGV[i] == 'reset' then
+    redis.call('DEL', key)
+  else
+    -- a counter back at 0 goes, rather than lingering until its window ends
+    local count = tonumber(redis.call('GET', key) or '0')
+    if count > 1 then redis.call('DECR', key) elseif count == 1 then redis.call('DEL', key) end
+  end
+end
+return 1
 `;

@@ -1,3 +1,4 @@
+import { isAuthenticTag } from '../tokens/refresh-token.js';
 import { type RedisClient, RedisScript } from './redis-script.js';
 import * as lua from './redis-scripts.js';
 import type { SessionTimeouts } from './session-policy.js';
@@ -11,8 +12,9 @@ import type {
   SessionRef,
 } from './session-record.js';
 import {
+  type AttemptCounter,
   type AttemptVerdict,
-  type LoginAttemptStore,
+  type RateLimitStore,
   type SessionStore,
   StoreUnavailableError,
 } from './session-store.js';
@@ -24,7 +26,8 @@ const scripts = {
   revoke: new RedisScript(lua.revokeScript),
   revokeAll: new RedisScript(lua.revokeAllScript),
   list: new RedisScript(lua.listScript),
-  consumeAttempt: new RedisScript(lua.consumeAttemptScript),
+  consumeAttempts: new RedisScript(lua.consumeAttemptsScript),
+  forgiveAttempts: new RedisScript(lua.forgiveAttemptsScript),
 };
 
 // Server replies that mean "not now" rather than "your command is wrong".
@@ -34,11 +37,12 @@ const TRANSIENT_REPLY = /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|BUSY
  * Sessions in Redis (single node or Cluster). Keys of user U under prefix P:
  *   P{U}:s:<sid>  hash, the session     TTL: until its idle deadline (≤ absolute expiry)
  *   P{U}:t:<sid>  tombstone of a revoked session           TTL: tombstoneMs
- *   P{U}:g:<sid>  last refresh result, for replays         TTL: refresh reuse grace
+ *   P{U}:g:<sid>  the token rotated last and its answer    TTL: refresh reuse grace
  *   P{U}:u        sorted set of the user's session ids     TTL: latest absolute expiry
- *   Plogin:<h>    login attempts of one (ip, username)     TTL: the rate-limit window
+ * and the attempt counters of one group G (a hashed client ip), one hash tag per group:
+ *   P{rl:G}:<counter name>                                 TTL: the counter's window
  */
-export class RedisSessionStore implements SessionStore, LoginAttemptStore {
+export class RedisSessionStore implements SessionStore, RateLimitStore {
   readonly kind = 'redis' as const;
   readonly #client: RedisClient;
   readonly #prefix: string;
@@ -60,8 +64,10 @@ export class RedisSessionStore implements SessionStore, LoginAttemptStore {
       ['abs', String(session.absoluteExpiresAt)],
       ['ip', session.ip ?? ''],
       ['ua', session.userAgent ?? ''],
+      ['rg', String(session.refreshGeneration)],
       ['rh', session.refreshHash],
       ['rx', String(session.refreshExpiresAt)],
+      ['rk', session.refreshTagKey],
     ].flat();
     await this.#run(
       scripts.create,
@@ -100,20 +106,32 @@ export class RedisSessionStore implements SessionStore, LoginAttemptStore {
         this.#timeouts.idleTimeoutMs,
         this.#timeouts.tombstoneMs,
         this.#timeouts.refreshReuseGraceMs,
+        request.generation,
         request.presentedHash,
+        request.generation + 1,
         request.nextHash,
         request.nextExpiresAt,
         JSON.stringify(request.result),
-        ref.sessionId,
       ],
     )) as string[];
     const [status] = reply;
     switch (status) {
       case 'rotated':
-        return { status, session: activeSession(ref, reply) };
+        return { status, session: activeSession(ref, reply), tagKey: reply[5]! };
       case 'grace':
-        return { status, result: JSON.parse(reply[5]!) as T, session: activeSession(ref, reply) };
-      case 'reused':
+        return {
+          status,
+          result: JSON.parse(reply[6]!) as T,
+          session: activeSession(ref, reply),
+          tagKey: reply[5]!,
+        };
+      case 'older':
+        // The rare path: a second round trip, only for an authentic token.
+        if (!isAuthenticTag(reply[1]!, ref, request.generation, request.presentedTag)) {
+          return { status: 'invalid' };
+        }
+        await this.revoke(ref);
+        return { status: 'reused' };
       case 'invalid':
       case 'revoked':
       case 'expired':
@@ -133,12 +151,12 @@ export class RedisSessionStore implements SessionStore, LoginAttemptStore {
     return revoked === 1;
   }
 
-  async revokeAll(userId: string): Promise<number> {
+  async revokeAll(userId: string, options: { except?: string } = {}): Promise<number> {
     const k = this.#keys({ userId, sessionId: '' });
     return (await this.#run(
       scripts.revokeAll,
       [k.user],
-      [k.base, this.#timeouts.tombstoneMs],
+      [k.base, this.#timeouts.tombstoneMs, options.except ?? ''],
     )) as number;
   }
 
@@ -162,17 +180,27 @@ export class RedisSessionStore implements SessionStore, LoginAttemptStore {
     return entries.sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  async consume(key: string, limit: number, windowMs: number): Promise<AttemptVerdict> {
+  async consume(group: string, counters: readonly AttemptCounter[]): Promise<AttemptVerdict> {
     const reply = (await this.#run(
-      scripts.consumeAttempt,
-      [this.#attemptsKey(key)],
-      [limit, windowMs],
+      scripts.consumeAttempts,
+      counters.map((counter) => this.#counterKey(group, counter.name)),
+      counters.flatMap((counter) => [counter.limit, counter.windowMs]),
     )) as number[];
     return reply[0] === 1 ? { allowed: true } : { allowed: false, retryAfterMs: reply[1] ?? 0 };
   }
 
-  async reset(key: string): Promise<void> {
-    await this.#guard(() => this.#client.del(this.#attemptsKey(key)));
+  async forgive(
+    group: string,
+    changes: { reset?: readonly string[]; refund?: readonly string[] },
+  ): Promise<void> {
+    const reset = changes.reset ?? [];
+    const refund = changes.refund ?? [];
+    if (reset.length + refund.length === 0) return;
+    await this.#run(
+      scripts.forgiveAttempts,
+      [...reset, ...refund].map((name) => this.#counterKey(group, name)),
+      [...reset.map(() => 'reset'), ...refund.map(() => 'refund')],
+    );
   }
 
   async ping(): Promise<void> {
@@ -207,8 +235,9 @@ export class RedisSessionStore implements SessionStore, LoginAttemptStore {
     };
   }
 
-  #attemptsKey(key: string): string {
-    return `${this.#prefix}login:${key}`;
+  /** One hash tag per group, so one group's counters share a Cluster slot. */
+  #counterKey(group: string, name: string): string {
+    return `${this.#prefix}{rl:${group}}:${name}`;
   }
 
   #run(script: RedisScript, keys: string[], args: (string | number)[]): Promise<unknown> {

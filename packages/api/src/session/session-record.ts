@@ -9,9 +9,13 @@ export interface SessionRecord {
   absoluteExpiresAt: number;
   ip: string | null;
   userAgent: string | null;
+  /** How many times the refresh token rotated: the live token's generation (0 at login). */
+  refreshGeneration: number;
   /** sha-256 (base64url) of the live refresh token's secret; the token itself is never stored. */
   refreshHash: string;
   refreshExpiresAt: number;
+  /** The session's random key for refresh-token tags (see tokens/refresh-token.ts). */
+  refreshTagKey: string;
 }
 
 /** Addresses one session: the user id is part of every key so one user's keys share a hash tag. */
@@ -36,16 +40,22 @@ export type SessionCheck =
   | { status: 'expired' };
 
 export type RefreshOutcome<T> =
-  | { status: 'rotated'; session: ActiveSession }
-  /** The presented token was rotated less than the grace window ago: answer its first result again. */
-  | { status: 'grace'; result: T; session: ActiveSession }
+  /** `tagKey`: the session's tag key, to tag the successor token (generation + 1). */
+  | { status: 'rotated'; session: ActiveSession; tagKey: string }
+  /** The presented token was the one rotated last, within the grace window: its first answer again. */
+  | { status: 'grace'; result: T; session: ActiveSession; tagKey: string }
+  /** An authentic token of an older generation: the session has been revoked. */
   | { status: 'reused' }
   | { status: 'invalid' }
   | { status: 'revoked' }
   | { status: 'expired' };
 
 export interface RotateRequest<T> {
+  /** The presented token's generation, secret hash and tag. */
+  generation: number;
   presentedHash: string;
+  presentedTag: string;
+  /** The successor's (generation + 1) secret hash and expiry. */
   nextHash: string;
   nextExpiresAt: number;
   /** Kept for the grace window so a replay of the presented token gets the same answer. */

@@ -27,8 +27,8 @@ export interface SessionStore {
   ): Promise<RefreshOutcome<T>>;
   /** Ends one session, leaving a tombstone. False when it was not alive. */
   revoke(ref: SessionRef): Promise<boolean>;
-  /** Ends every session of the user; returns how many were alive. */
-  revokeAll(userId: string): Promise<number>;
+  /** Ends every session of the user but `except`; returns how many were alive. */
+  revokeAll(userId: string, options?: { except?: string }): Promise<number>;
   /** The user's live sessions, oldest first. */
   list(userId: string, now: number): Promise<SessionListEntry[]>;
   ping(): Promise<void>;
@@ -37,15 +37,33 @@ export interface SessionStore {
 
 export type AttemptVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
 
-/** Failed-login counting per (ip, username), kept beside the sessions. */
-export interface LoginAttemptStore {
+/** One attempt counter of a group: at most `limit` counts per fixed window of `windowMs`. */
+export interface AttemptCounter {
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Attempt counters for rate limits (failed logins, registrations), kept beside the sessions.
+ * The counters of one `group` (one client ip) live together, so one atomic step can check and
+ * count several of them (one Redis Cluster slot).
+ */
+export interface RateLimitStore {
   /**
-   * Counts one attempt in advance (so parallel guesses cannot overshoot the limit).
-   * Refused when `limit` attempts are already counted in the window.
+   * Counts one attempt on every counter, in advance, so parallel attempts cannot overshoot.
+   * Refused — and nothing counted — when any of them is full; `retryAfterMs` says when the
+   * fullest frees up.
    */
-  consume(key: string, limit: number, windowMs: number): Promise<AttemptVerdict>;
-  /** A successful login forgives this key's attempts. */
-  reset(key: string): Promise<void>;
+  consume(group: string, counters: readonly AttemptCounter[]): Promise<AttemptVerdict>;
+  /**
+   * After an attempt that should not count: `reset` counters start over, `refund` counters take
+   * back one count (their window goes on).
+   */
+  forgive(
+    group: string,
+    changes: { reset?: readonly string[]; refund?: readonly string[] },
+  ): Promise<void>;
 }
 
 /** Thrown by a store whose backend cannot be reached; surfaces as `AUTH_UNAVAILABLE`. */

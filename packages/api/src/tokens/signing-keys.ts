@@ -59,14 +59,38 @@ async function toCryptoKey(key: RawKey, alg: JwtAlgorithm): Promise<CryptoKey> {
   return (await importJWK(jwk, alg, { extractable: false })) as CryptoKey;
 }
 
+const HS256_MIN_BYTES = 32;
+
+/**
+ * Why an HS256 secret is unfit, or undefined. Only the obvious cases — too short, few distinct
+ * characters, a repeated unit (`changeme-changeme-…`), a run of consecutive characters — since
+ * entropy cannot be measured from one sample; a secret from a generator
+ * (`openssl rand -base64 48`) always passes.
+ */
+export function weakHmacSecretReason(secret: string): string | undefined {
+  if (Buffer.byteLength(secret) < HS256_MIN_BYTES) return 'must be at least 32 bytes';
+  const chars = [...secret];
+  const lowEntropy =
+    'has obviously low entropy: use 32 random bytes, e.g. `openssl rand -base64 48`';
+  if (new Set(chars).size < 10) return lowEntropy;
+  const period = Array.from({ length: Math.floor(chars.length / 2) }, (_, i) => i + 1).find(
+    (unit) => chars.every((char, i) => i < unit || char === chars[i - unit]),
+  );
+  if (period !== undefined) return lowEntropy;
+  const steps = chars
+    .slice(1)
+    .filter((char, i) => char.codePointAt(0)! - chars[i]!.codePointAt(0)! === 1);
+  if (steps.length >= chars.length / 2) return lowEntropy;
+  return undefined;
+}
+
 function loadHmacKeys(material: SigningKeyMaterial): RawSigningKeys {
   const secrets = [material.secret, ...(material.previous ?? [])];
   const verifyKeys = new Map<string, Uint8Array>();
   for (const secret of secrets) {
-    if (secret === undefined || Buffer.byteLength(secret) < 32) {
-      throw new SigningKeyError('an HS256 secret must be at least 32 bytes');
-    }
-    verifyKeys.set(hmacKid(secret), new TextEncoder().encode(secret));
+    const weakness = secret === undefined ? 'is missing' : weakHmacSecretReason(secret);
+    if (weakness) throw new SigningKeyError(`an HS256 secret ${weakness}`);
+    verifyKeys.set(hmacKid(secret!), new TextEncoder().encode(secret));
   }
   const kid = hmacKid(material.secret!);
   return { alg: 'HS256', kid, signingKey: verifyKeys.get(kid)!, verifyKeys };
