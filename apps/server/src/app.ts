@@ -21,22 +21,12 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { authSettingsOf } from './auth-settings.js';
 import type { Settings } from './config.js';
+import { registerHttpHardening } from './http-hardening.js';
 import { createSessionStore, type Store } from './session-store.js';
 import { signingKeyMaterial } from './signing-key-material.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const HEALTH_CHECK_TIMEOUT_MS = 1000;
-
-// Safe defaults for the API and the bundled web app (which loads nothing from other origins).
-const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-} as const;
 
 export interface LatchServerOptions {
   /** Where development keys are kept; default `data/` under the working directory. */
@@ -97,9 +87,7 @@ export async function createLatchServer(
     clock,
   });
 
-  app.addHook('onSend', async (_request, reply) => {
-    reply.headers(SECURITY_HEADERS);
-  });
+  await registerHttpHardening(app, { cors: Boolean(settings.CORS_ORIGINS) });
   app.addHook('onClose', async () => {
     await Promise.allSettled([store.close(), db.close()]);
   });

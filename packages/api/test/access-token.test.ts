@@ -39,16 +39,16 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
       .split('.')
       .slice(0, 2)
       .map((p) => JSON.parse(new TextDecoder().decode(base64url.decode(p!))));
-    expect(header).toMatchObject({ alg, kid: keys.kid });
+    expect(header).toEqual({ alg, kid: keys.kid, typ: 'at+jwt' });
     expect(payload).toMatchObject({
       iss: 'latch',
       aud: 'latch-api',
       sub: 'user-1',
       sid: 'session-1',
-      typ: 'access',
       iat: now / 1000,
       exp: now / 1000 + 900,
     });
+    expect(payload.typ).toBeUndefined();
     expect(typeof payload.jti).toBe('string');
     expect(await tokens.verify(token, now + 1_000)).toEqual({ status: 'valid', ref });
   });
@@ -68,9 +68,9 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
     const tampered = `${h}.${base64url.encode(JSON.stringify({ ...payload, sub: 'admin' }))}.${s}`;
     const none = new UnsecuredJWT({ ...payload }).encode();
     const wrongKey = (await new AccessTokens({ keys: otherKeys, ...options }).sign(ref, now)).token;
-    const sign = (claims: Record<string, unknown>, aud = 'latch-api') =>
-      new SignJWT({ sid: 'session-1', ...claims })
-        .setProtectedHeader({ alg: keys.alg, kid: keys.kid })
+    const sign = (typ: string | undefined, aud = 'latch-api') =>
+      new SignJWT({ sid: 'session-1' })
+        .setProtectedHeader({ alg: keys.alg, kid: keys.kid, ...(typ && { typ }) })
         .setIssuer('latch')
         .setAudience(aud)
         .setSubject('user-1')
@@ -78,10 +78,11 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
         .setIssuedAt(now / 1000)
         .setExpirationTime(now / 1000 + 60)
         .sign(keys.signingKey);
-    const refreshTyped = await sign({ typ: 'refresh' });
-    const wrongAudience = await sign({ typ: 'access' }, 'someone-else');
-    const noKid = await new SignJWT({ sid: 's', typ: 'access' })
-      .setProtectedHeader({ alg: keys.alg })
+    const plainJwt = await sign('JWT');
+    const untyped = await sign(undefined);
+    const wrongAudience = await sign('at+jwt', 'someone-else');
+    const noKid = await new SignJWT({ sid: 's' })
+      .setProtectedHeader({ alg: keys.alg, typ: 'at+jwt' })
       .setSubject('u')
       .setIssuer('latch')
       .setAudience('latch-api')
@@ -93,7 +94,8 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
       tampered,
       none,
       wrongKey,
-      refreshTyped,
+      plainJwt,
+      untyped,
       wrongAudience,
       noKid,
       'garbage',
@@ -102,6 +104,37 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
     ]) {
       expect(await tokens.verify(bad, now), bad.slice(0, 40)).toEqual({ status: 'invalid' });
     }
+  });
+
+  it('refuses impossible times: a lifetime beyond the TTL, iat in the future', async () => {
+    const sign = (iat: number, exp: number) =>
+      new SignJWT({ sid: 'session-1' })
+        .setProtectedHeader({ alg: keys.alg, kid: keys.kid, typ: 'at+jwt' })
+        .setIssuer('latch')
+        .setAudience('latch-api')
+        .setSubject('user-1')
+        .setJti('j')
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(keys.signingKey);
+    const iat = now / 1000;
+    expect(await tokens.verify(await sign(iat, iat + 900), now)).toEqual({ status: 'valid', ref });
+    expect(await tokens.verify(await sign(iat, iat + 901), now)).toEqual({ status: 'valid', ref });
+    expect(await tokens.verify(await sign(iat, iat + 902), now)).toEqual({ status: 'invalid' });
+    expect(await tokens.verify(await sign(iat, iat + 3e9), now)).toEqual({ status: 'invalid' });
+    expect(await tokens.verify(await sign(iat + 1, iat + 901), now)).toEqual({
+      status: 'valid',
+      ref,
+    });
+    expect(await tokens.verify(await sign(iat + 2, iat + 902), now)).toEqual({ status: 'invalid' });
+    // an expired token with an impossible lifetime is invalid, not merely expired
+    expect(await tokens.verify(await sign(iat - 4000, iat - 10), now)).toEqual({
+      status: 'invalid',
+    });
+    expect(await tokens.verify(await sign(iat - 910, iat - 10), now)).toEqual({
+      status: 'expired',
+      ref,
+    });
   });
 
   it('keeps verifying tokens of a previous key after rotation', async () => {
@@ -119,10 +152,17 @@ describe.each(['EdDSA', 'HS256'] as const)('access tokens (%s)', (alg) => {
 });
 
 describe('signing key loading', () => {
-  it('rejects short HS256 secrets and non-Ed25519 keys with a clear error', async () => {
+  it('rejects short or obviously weak HS256 secrets and non-Ed25519 keys with a clear error', async () => {
     await expect(loadSigningKeys({ alg: 'HS256', secret: 'short' })).rejects.toThrow(
       SigningKeyError,
     );
+    await expect(loadSigningKeys({ alg: 'HS256', secret: 'ab'.repeat(24) })).rejects.toThrow(
+      /low entropy/,
+    );
+    const strong = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+    await expect(
+      loadSigningKeys({ alg: 'HS256', secret: strong, previous: ['x'.repeat(40)] }),
+    ).rejects.toThrow(/low entropy/);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString();

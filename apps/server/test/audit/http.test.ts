@@ -58,11 +58,12 @@ describe('HTTP hardening of /trpc', () => {
     expect(statuses).toEqual([200, 200, 401, 400, 401, 404, 415, 413, 200]);
   });
 
-  it('answers TRACE, TRACK, CONNECT-like and unknown methods with a 4xx, never a 500', async () => {
-    for (const method of ['TRACE', 'TRACK', 'PUT', 'DELETE', 'PATCH', 'PROPFIND']) {
+  it('answers TRACE and other methods than GET/POST with a 405, never a 500', async () => {
+    // (methods Node's HTTP parser does not know, like TRACK, never reach the server: Node answers 400)
+    for (const method of ['TRACE', 'PUT', 'DELETE', 'PATCH', 'PROPFIND', 'MKCOL']) {
       const response = await rawRequest(t.url, { method, path: '/trpc/x' });
-      expect(response.status, method).toBeGreaterThanOrEqual(400);
-      expect(response.status, method).toBeLessThan(500);
+      expect(response.status, method).toBe(405);
+      expect(response.headers.allow, method).toBe('GET, POST');
       expect(response.headers['cache-control'], method).toBe('no-store');
       expect(response.text).not.toMatch(/stack|\.ts:\d+/);
     }
@@ -76,7 +77,12 @@ describe('HTTP hardening of /trpc', () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe(ORIGIN);
-    for (const headers of [{ origin: ORIGIN }, { origin: 'https://evil.example' }, {}]) {
+    const origins: Record<string, string>[] = [
+      { origin: ORIGIN },
+      { origin: 'https://evil.example' },
+      {},
+    ];
+    for (const headers of origins) {
       const response = await rawRequest(t.url, {
         method: 'GET',
         path: '/trpc/auth.me',

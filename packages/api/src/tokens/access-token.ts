@@ -19,7 +19,8 @@ export type AccessTokenVerification =
   | { status: 'expired'; ref: SessionRef }
   | { status: 'invalid' };
 
-const TOKEN_TYPE = 'access';
+/** RFC 9068 §2.1: the header `typ` of a JWT access token; checked, so no other JWT passes as one. */
+const TOKEN_TYPE = 'at+jwt';
 const CLOCK_TOLERANCE_S = 1;
 
 export class AccessTokens {
@@ -35,8 +36,8 @@ export class AccessTokens {
     const { keys, ttlMs, issuer, audience } = this.#options;
     const iat = Math.floor(now / 1000);
     const exp = Math.floor((now + ttlMs) / 1000);
-    const token = await new SignJWT({ sid: ref.sessionId, typ: TOKEN_TYPE })
-      .setProtectedHeader({ alg: keys.alg, kid: keys.kid, typ: 'JWT' })
+    const token = await new SignJWT({ sid: ref.sessionId })
+      .setProtectedHeader({ alg: keys.alg, kid: keys.kid, typ: TOKEN_TYPE })
       .setIssuer(issuer)
       .setAudience(audience)
       .setSubject(ref.userId)
@@ -74,6 +75,7 @@ export class AccessTokens {
         },
         {
           algorithms: [keys.alg],
+          typ: TOKEN_TYPE,
           issuer,
           audience,
           currentDate: new Date(now),
@@ -81,15 +83,16 @@ export class AccessTokens {
           requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp'],
         },
       );
-      const ref = sessionRefOf(payload);
+      const ref = this.#acceptable(payload, now);
       if (!ref) return { status: 'invalid' };
       // exp is required above; a cached verdict lasts exactly as long as jose would accept it.
       const acceptUntil = ((payload.exp as number) + CLOCK_TOLERANCE_S) * 1000;
       return { status: 'valid', ref, acceptUntil };
     } catch (error) {
-      // jose checks the signature before the claims, so an expired token's payload is authentic.
+      // jose checks the signature, then `typ`, issuer and audience, and only then the times: an
+      // expired token's payload is authentic and of the right type.
       if (error instanceof errors.JWTExpired) {
-        const ref = sessionRefOf(error.payload);
+        const ref = this.#acceptable(error.payload, now);
         if (ref && error.payload.iss === issuer && audienceMatches(error.payload, audience)) {
           return { status: 'expired', ref };
         }
@@ -97,11 +100,24 @@ export class AccessTokens {
       return { status: 'invalid' };
     }
   }
+
+  /**
+   * The session a verified payload names, unless its times are impossible for a token this
+   * server issued (RFC 8725 §3.10): issued in the future, or living longer than the TTL — a
+   * validly signed 100-year token is refused, not honoured. 1 s of tolerance each.
+   */
+  #acceptable(payload: JWTPayload, now: number): SessionRef | undefined {
+    const { iat, exp } = payload;
+    if (typeof iat !== 'number' || typeof exp !== 'number') return undefined;
+    if (iat * 1000 > now + CLOCK_TOLERANCE_S * 1000) return undefined;
+    if ((exp - iat) * 1000 > this.#options.ttlMs + CLOCK_TOLERANCE_S * 1000) return undefined;
+    return sessionRefOf(payload);
+  }
 }
 
 function sessionRefOf(payload: JWTPayload): SessionRef | undefined {
-  const { sub, sid, typ } = payload;
-  if (typ !== TOKEN_TYPE || typeof sub !== 'string' || typeof sid !== 'string') return undefined;
+  const { sub, sid } = payload;
+  if (typeof sub !== 'string' || typeof sid !== 'string') return undefined;
   if (sub.length === 0 || sub.length > 128 || sid.length === 0 || sid.length > 64) return undefined;
   return { userId: sub, sessionId: sid };
 }
