@@ -478,9 +478,9 @@ describe('fuzzing every procedure over HTTP', () => {
     const base = { ...claims };
     const sign = (
       payload: JWTPayload,
-      header: { alg: string; kid?: string },
+      header: { alg: string; kid?: string; typ?: string },
       key: Parameters<SignJWT['sign']>[0],
-    ) => new SignJWT(payload).setProtectedHeader(header).sign(key);
+    ) => new SignJWT(payload).setProtectedHeader({ typ: 'at+jwt', ...header }).sign(key);
     const publicJwk = signing.publicKey.export({ format: 'jwk' });
     const publicPem = signing.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const fixed = [
@@ -493,11 +493,8 @@ describe('fuzzing every procedure over HTTP', () => {
       `${enc({ alg: 'EdDSA', kid })}.${enc({ ...base, sub: randomUUID() })}.${known.accessToken.split('.')[2]}`,
     ];
     // validly signed with the server's own key, every claim right but one
+    const iat = base.iat!;
     const oneBadClaim = fc.oneof(
-      fc
-        .string()
-        .filter((s) => s !== 'access')
-        .map((typ) => ({ ...base, typ })),
       fc
         .string()
         .filter((s) => s !== 'latch')
@@ -506,7 +503,7 @@ describe('fuzzing every procedure over HTTP', () => {
         .string()
         .filter((s) => s !== 'latch-api')
         .map((aud) => ({ ...base, aud })),
-      fc.constantFrom('sub', 'sid', 'jti', 'iat', 'exp', 'typ', 'iss', 'aud').map((drop) => {
+      fc.constantFrom('sub', 'sid', 'jti', 'iat', 'exp', 'iss', 'aud').map((drop) => {
         const copy: JWTPayload = { ...base };
         delete copy[drop];
         return copy;
@@ -514,6 +511,15 @@ describe('fuzzing every procedure over HTTP', () => {
       fc
         .integer({ min: 120, max: 100_000 })
         .map((s) => ({ ...base, nbf: Math.floor(Date.now() / 1000) + s })),
+      // a lifetime beyond ACCESS_TOKEN_TTL (up to a century), or issued in the future
+      fc
+        .integer({ min: 2, max: 3_153_600_000 })
+        .map((extra) => ({ ...base, exp: base.exp! + extra })),
+      fc.integer({ min: 2, max: 100_000 }).map((ahead) => ({
+        ...base,
+        iat: Math.floor(Date.now() / 1000) + ahead,
+        exp: Math.floor(Date.now() / 1000) + ahead + (base.exp! - iat),
+      })),
       fc.constant({ ...base, sub: 'x'.repeat(129) }),
       fc.constant({ ...base, sid: 'x'.repeat(65) }),
       fc.constant({ ...base, sid: 42 }),
@@ -537,6 +543,27 @@ describe('fuzzing every procedure over HTTP', () => {
         fc.constantFrom(kid, 'other-kid'),
         async (payload, procedure, headerKid) => {
           const token = await sign(payload, { alg: 'EdDSA', kid: headerKid }, signing.privateKey);
+          const response = await send(
+            sentCall([procedure], [undefined], { authorization: `Bearer ${token}` }),
+          );
+          expect(response.status).toBe(401);
+          expect(response.json.error.data.authCode).toBe('TOKEN_INVALID');
+        },
+      ),
+      runs(100),
+    );
+    // every claim right, signed with the server's key, but the header typ is not at+jwt
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc
+            .string()
+            .filter((typ) => !['at+jwt', 'application/at+jwt'].includes(typ.toLowerCase())),
+          fc.constantFrom('JWT', 'jwt', 'access', 'at+jwt+x', 'application/jwt'),
+        ),
+        fc.constantFrom('auth.me', 'auth.logout', 'auth.logoutAll'),
+        async (typ, procedure) => {
+          const token = await sign(base, { alg: 'EdDSA', kid, typ }, signing.privateKey);
           const response = await send(
             sentCall([procedure], [undefined], { authorization: `Bearer ${token}` }),
           );
