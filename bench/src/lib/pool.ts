@@ -64,8 +64,10 @@ export async function sessionPool(
           absoluteExpiresAt: now + DEFAULTS.absoluteTimeoutMs,
           ip: '127.0.0.1',
           userAgent: 'latch-bench',
+          refreshGeneration: 0,
           refreshHash: randomBytes(32).toString('base64url'),
           refreshExpiresAt: now + DEFAULTS.absoluteTimeoutMs,
+          refreshTagKey: randomBytes(32).toString('base64url'),
         },
         { replaceOthers: false },
       );

@@ -55,15 +55,24 @@ async function templates(client: Redis): Promise<{ session: Buffer; tombstone: B
     absoluteExpiresAt: now + DEFAULTS.absoluteTimeoutMs,
     ip: '203.0.113.7',
     userAgent: USER_AGENT,
+    refreshGeneration: 0,
     refreshHash,
     refreshExpiresAt: now + DEFAULTS.absoluteTimeoutMs,
+    refreshTagKey: hash(),
   });
   const live = { userId, sessionId: randomBytes(16).toString('base64url') };
   const first = hash();
   await store.create(record(live.sessionId, first), { replaceOthers: false });
   const rotated = await store.rotateRefresh(
     live,
-    { presentedHash: first, nextHash: hash(), nextExpiresAt: now + 86_400_000, result: {} },
+    {
+      generation: 0,
+      presentedHash: first,
+      presentedTag: '', // only an older generation's tag is ever checked
+      nextHash: hash(),
+      nextExpiresAt: now + 86_400_000,
+      result: {},
+    },
     now,
   );
   if (rotated.status !== 'rotated') throw new Error(`template rotation: ${rotated.status}`);

@@ -18,6 +18,8 @@ export const REDIS_MAXMEMORY = '3gb';
 export const REDIS_PREFIX = 'latch:';
 /** Failed logins never limit a benchmark. */
 export const LOGIN_RATE_LIMIT = '1000000/1';
+/** Nor do logins and registrations from its one loopback ip. */
+const PER_IP_LIMITS = { LOGIN_IP_RATE_LIMIT: '1000000/1', REGISTER_RATE_LIMIT: '1000000/1' };
 
 export interface PrivateRedis {
   server: RedisServer;
@@ -93,6 +95,7 @@ export async function startServer(
     REDIS_PREFIX,
     LOG_LEVEL: 'warn',
     LOGIN_RATE_LIMIT,
+    ...PER_IP_LIMITS,
     ...key.env,
     ...extraEnv,
   });

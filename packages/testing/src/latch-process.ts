@@ -36,6 +36,9 @@ export async function startLatchProcess(env: Record<string, string> = {}): Promi
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      // Tests register and log in many users from one loopback ip; tests of these limits set their own.
+      LOGIN_IP_RATE_LIMIT: '100000/60',
+      REGISTER_RATE_LIMIT: '100000/60',
       ...env,
     },
   });
