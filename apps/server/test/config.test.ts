@@ -67,6 +67,20 @@ describe('settings', () => {
     );
   });
 
+  it('never echoes a URL that may carry a password', () => {
+    for (const [name, value] of [
+      ['REDIS_URL', 'http://admin:s3cret-pw@redis.internal:6379'],
+      ['DATABASE_URL', 'mysql://root:s3cret-pw@db.internal/latch'],
+      ['REDIS_CLUSTER_NODES', 'admin:s3cret-pw@node'],
+    ] as const) {
+      const attempt = () => parseSettings({ [name]: value });
+      expect(attempt).toThrow(new RegExp(`${name}: `));
+      expect(attempt).toThrow(
+        expect.objectContaining({ message: expect.not.stringContaining('s3cret') }),
+      );
+    }
+  });
+
   it('never echoes secrets in the message', () => {
     expect(() => parseSettings({ JWT_SECRET: 'hunter2' })).toThrow(
       /JWT_SECRET: must be at least 32 bytes$/,

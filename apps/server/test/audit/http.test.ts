@@ -111,5 +111,6 @@ describe('HTTP hardening of /trpc', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['referrer-policy']).toBe('no-referrer');
     expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['strict-transport-security']).toBe('max-age=31536000');
   });
 });
