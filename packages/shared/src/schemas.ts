@@ -19,11 +19,12 @@ export const PASSWORD_MIN_LENGTH_DEFAULT = 12;
 export const passwordSchema = z.string().min(1).max(256);
 
 /**
- * A new password, bounded here only in size: the server applies the policy (its
- * `PASSWORD_MIN_LENGTH`, at most PASSWORD_MAX_LENGTH after NFKC, no commonly used password)
- * and answers BAD_REQUEST with a field error naming the rule.
+ * A new password, bounded here by what every server refuses (fewer than 8 characters) and in
+ * size: the server applies the rest of the policy (its `PASSWORD_MIN_LENGTH`, at most
+ * PASSWORD_MAX_LENGTH after NFKC, no commonly used password) and answers BAD_REQUEST with a field
+ * error naming the rule.
  */
-export const newPasswordSchema = z.string().min(1).max(1024);
+export const newPasswordSchema = z.string().min(PASSWORD_MIN_LENGTH_FLOOR).max(1024);
 
 export const credentialsInput = z.object({ username: usernameSchema, password: passwordSchema });
 export type CredentialsInput = z.infer<typeof credentialsInput>;

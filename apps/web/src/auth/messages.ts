@@ -1,4 +1,4 @@
-import { credentialsInput, type SessionEndReason } from '@latch/shared';
+import { registerInput, type SessionEndReason } from '@latch/shared';
 import type { ApiFailure } from './errors';
 
 /** Why the user is looking at the login page, if not by choice. */
@@ -112,7 +112,7 @@ export function credentialFieldErrors(input: {
   username: string;
   password: string;
 }): Partial<Record<CredentialField, string>> {
-  const result = credentialsInput.safeParse(input);
+  const result = registerInput.safeParse(input);
   if (result.success) return {};
   const fields: Partial<Record<CredentialField, string>> = {};
   for (const issue of result.error.issues) {
