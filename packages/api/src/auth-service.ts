@@ -11,6 +11,7 @@ import type {
   SessionListItem,
   TokenPair,
 } from '@latch/shared';
+import type { Authenticated, AuthFlows, RequestOrigin } from './auth-flows.js';
 import type { AuthSettings, RateLimit } from './auth-settings.js';
 import type { Clock } from './clock.js';
 import { AuthError, PasswordPolicyError, RequestError } from './errors.js';
@@ -38,18 +39,6 @@ export interface AuthServiceDeps {
   clock: Clock;
 }
 
-/** Where the request came from; recorded on the session and used by the rate limits. */
-export interface RequestOrigin {
-  ip: string | null;
-  userAgent: string | null;
-}
-
-/** What the auth middleware puts on the context of a protected procedure. */
-export interface Authenticated {
-  user: PublicUser;
-  session: ActiveSession;
-}
-
 // The scheme name is case-insensitive (RFC 9110 §11.1); the token is the JWT's base64url parts.
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 
@@ -58,7 +47,7 @@ const LOGIN_FROM_IP = 'login-ip';
 const REGISTER_FROM_IP = 'register';
 
 /** The session machinery behind the `auth` router, free of HTTP and tRPC. */
-export class AuthService {
+export class AuthService implements AuthFlows {
   readonly #deps: AuthServiceDeps;
 
   constructor(deps: AuthServiceDeps) {

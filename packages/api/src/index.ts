@@ -1,9 +1,5 @@
-export {
-  type Authenticated,
-  AuthService,
-  type AuthServiceDeps,
-  type RequestOrigin,
-} from './auth-service.js';
+export type { Authenticated, AuthFlows, RequestOrigin } from './auth-flows.js';
+export { AuthService, type AuthServiceDeps } from './auth-service.js';
 export { type AuthSettings, type RateLimit, sessionTimeoutsOf } from './auth-settings.js';
 export { type Clock, systemClock } from './clock.js';
 export { commonPasswordCount } from './common-passwords.js';

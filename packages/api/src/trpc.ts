@@ -1,12 +1,12 @@
 import { type AuthErrorData, authErrorTrpcCode } from '@latch/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { Authenticated, AuthService, RequestOrigin } from './auth-service.js';
+import type { Authenticated, AuthFlows, RequestOrigin } from './auth-flows.js';
 import { AuthError, PasswordPolicyError, RequestError } from './errors.js';
 import { StoreUnavailableError } from './session/session-store.js';
 
 /** Built per request by the host (apps/server) from its HTTP request. */
 export interface LatchContext {
-  auth: AuthService;
+  auth: AuthFlows;
   origin: RequestOrigin;
   authorization: string | undefined;
 }
