@@ -1,8 +1,14 @@
 import { type AuthErrorData, authErrorTrpcCode } from '@latch/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { en } from 'zod/locales';
+import { config } from 'zod/mini';
 import type { Authenticated, AuthFlows, RequestOrigin } from './auth-flows.js';
 import { AuthError, PasswordPolicyError, RequestError } from './errors.js';
 import { StoreUnavailableError } from './session/session-store.js';
+
+// The shared schemas are zod/mini, which has no messages of its own (the client stays small); the
+// server words the field errors of every BAD_REQUEST in English.
+config(en());
 
 /** Built per request by the host (apps/server) from its HTTP request. */
 export interface LatchContext {

@@ -1,11 +1,11 @@
 import { loginOutput } from '@latch/shared';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What a `TokenStorage` holds, as JSON: the login answer (kept current by every refresh) plus
  * when this client received the access token, which bounds how early it refreshes.
  */
-export const storedSession = loginOutput.extend({ receivedAt: z.number().int() });
+export const storedSession = z.extend(loginOutput, { receivedAt: z.int() });
 export type StoredSession = z.infer<typeof storedSession>;
 
 export function serializeSession(session: StoredSession): string {

@@ -1,5 +1,5 @@
 import { SESSION_ENDING_CODES } from '@latch/shared';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { storedSession } from './stored-session.js';
 
 /** What tabs tell each other. Validated on receipt: another script of the origin may post junk. */
