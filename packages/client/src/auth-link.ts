@@ -1,9 +1,10 @@
-import type { AppRouter } from '@latch/api';
+import type { AppRouter } from '@latch/api/router';
 import { isSessionEndingCode } from '@latch/shared';
 import { TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import { authErrorOf } from './auth-errors.js';
+import { explainRefusedBatch } from './batch-limit.js';
 import type { LatchSession } from './latch-session.js';
 
 /**
@@ -15,7 +16,10 @@ import type { LatchSession } from './latch-session.js';
  *   sends the call once more; a second `TOKEN_EXPIRED` is returned to the caller, so a server that
  *   keeps refusing costs at most one refresh and one retry per call, never a loop;
  * - on a session-ending answer ends the session (once, however many calls get it) and fails the
- *   call with that answer; anything else (`AUTH_UNAVAILABLE`, network) leaves the session alone.
+ *   call with that answer; anything else (`AUTH_UNAVAILABLE`, network) leaves the session alone;
+ * - a batch the server refused for its size fails with a message naming the limit and the fix.
+ *
+ * `latchLinks()` puts it together with a batch link that fits the server's limits.
  */
 export function authLink<TRouter extends AnyRouter = AppRouter>(
   session: LatchSession,
@@ -50,7 +54,7 @@ export function authLink<TRouter extends AnyRouter = AppRouter>(
                   return;
                 }
                 if (isSessionEndingCode(code)) session.endedByServer(sent, code);
-                observer.error(error);
+                observer.error(explainRefusedBatch(error));
               },
             });
           }, fail);

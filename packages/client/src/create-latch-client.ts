@@ -1,15 +1,14 @@
-import type { AppRouter } from '@latch/api';
+import type { AppRouter } from '@latch/api/router';
 import type { CredentialsInput } from '@latch/shared';
-import { MAX_BATCH_SIZE } from '@latch/shared';
-import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { authErrorOf, SignedOutError } from './auth-errors.js';
-import { authLink } from './auth-link.js';
 import type {
   AuthState,
   AuthStateListener,
   SessionEndHandler,
   SignedInState,
 } from './auth-state.js';
+import { latchLinks } from './latch-links.js';
 import { LatchSession, type TabSyncOptions } from './latch-session.js';
 import type { StoredSession } from './stored-session.js';
 import { memoryStorage, type TokenStorage } from './token-storage.js';
@@ -43,7 +42,7 @@ export interface LatchClientOptions {
 export interface LatchClient {
   /** The typed tRPC client for `AppRouter`; every call goes through the auth link. */
   trpc: TRPCClient<AppRouter>;
-  /** The session behind `trpc`, for building another tRPC client with `authLink(session)`. */
+  /** The session behind `trpc`, for building another tRPC client with `latchLinks(session, …)`. */
   session: LatchSession;
   /** Signs in; throws the server's error (`INVALID_CREDENTIALS`, `RATE_LIMITED`, …) otherwise. */
   login(input: CredentialsInput): Promise<SignedInState>;
@@ -103,12 +102,7 @@ export function createLatchClient(options: LatchClientOptions): LatchClient {
     refreshTimeoutMs: requestTimeoutMs,
   });
 
-  const trpc = createTRPCClient<AppRouter>({
-    links: [
-      authLink(session),
-      httpBatchLink({ url, fetch, headers: session.headers, maxItems: MAX_BATCH_SIZE }),
-    ],
-  });
+  const trpc = createTRPCClient<AppRouter>({ links: latchLinks(session, { url, fetch }) });
 
   const timeout = () => AbortSignal.timeout(requestTimeoutMs);
 

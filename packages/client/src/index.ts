@@ -1,4 +1,4 @@
-export type { AuthErrorCode, SessionEndReason } from '@latch/shared';
+export { AuthErrorCode, MAX_BATCH_SIZE, type SessionEndReason } from '@latch/shared';
 export { type AuthFailure, authErrorOf, SignedOutError } from './auth-errors.js';
 export { authLink } from './auth-link.js';
 export type {
@@ -10,12 +10,15 @@ export type {
   SignedInState,
   SignedOutState,
 } from './auth-state.js';
+export { type CallFailure, failureOf } from './call-failure.js';
 export {
   createLatchClient,
   type LatchClient,
   type LatchClientOptions,
 } from './create-latch-client.js';
+export { type LatchLinkOptions, latchLinks } from './latch-links.js';
 export type { LatchSession, TabSyncOptions } from './latch-session.js';
+export type { AppRouter, ErrorData, RouterInputs, RouterOutputs } from './router-types.js';
 export { memoryStorage, type TokenStorage } from './token-storage.js';
 export {
   localStorageAdapter,

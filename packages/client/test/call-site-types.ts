@@ -2,7 +2,17 @@
 // `@ts-expect-error` fails that typecheck if the line below it ever stops being a type error.
 // So this file proves the client is typed end to end from `AppRouter`.
 import type { MeOutput, SessionListItem } from '@latch/shared';
-import { authLink, createLatchClient, type LatchClient } from '../src/index.js';
+import { createTRPCClient } from '@trpc/client';
+import {
+  type AppRouter,
+  authLink,
+  createLatchClient,
+  failureOf,
+  type LatchClient,
+  latchLinks,
+  type RouterInputs,
+  type RouterOutputs,
+} from '../src/index.js';
 
 export async function callSiteTypes(latch: LatchClient): Promise<void> {
   const me: MeOutput = await latch.trpc.auth.me.query();
@@ -39,4 +49,21 @@ export async function callSiteTypes(latch: LatchClient): Promise<void> {
   // @ts-expect-error: `url` is required
   createLatchClient({});
   void wrong;
+}
+
+/** Building one's own chain: the router type and the links come from the package. */
+export function ownChain(latch: LatchClient): void {
+  const trpc = createTRPCClient<AppRouter>({ links: latchLinks(latch.session, { url: '/trpc' }) });
+  const sessions: Promise<RouterOutputs['auth']['sessions']> = trpc.auth.sessions.query();
+  const input: RouterInputs['auth']['login'] = { username: 'ada', password: 'lovelace-1815' };
+  // @ts-expect-error: no such procedure on the router either
+  void trpc.auth.doesNotExist.query();
+  // @ts-expect-error: `latchLinks` needs the endpoint
+  latchLinks(latch.session, {});
+  const failure = failureOf(new Error('offline'));
+  // @ts-expect-error: `code` is tRPC's set of codes or NETWORK, not any string
+  const code: 'NOPE' = failure.code;
+  void sessions;
+  void input;
+  void code;
 }
