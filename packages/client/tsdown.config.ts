@@ -16,6 +16,7 @@ export default defineConfig({
   outDir: 'dist',
   // The workspace packages are compiled from source, so declarations need a whole-program emit.
   dts: { eager: true },
-  // Anything else pulled into the bundle fails the build.
-  deps: { onlyBundle: ['@latch/shared', '@latch/api'] },
+  // The workspace packages are inlined from source; a package from node_modules pulled into the
+  // bundle (zod, tRPC) fails the build: those stay imports.
+  deps: { onlyBundle: [] },
 });

@@ -12,5 +12,6 @@ export default defineConfig({
   target: 'es2022',
   outDir: 'dist',
   dts: true,
+  // A package from node_modules pulled into the bundle fails the build: they all stay imports.
   deps: { onlyBundle: [] },
 });
