@@ -1,8 +1,9 @@
 // @vitest-environment node
+
+import { DEFAULT_STORAGE_KEY as SESSION_STORAGE_KEY } from '@latch/client';
 import type { LatchProcess } from '@latch/testing';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_STORAGE_KEY } from '../src/auth/storage-key';
 import {
   createUser,
   launchBrowser,

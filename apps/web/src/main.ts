@@ -1,11 +1,14 @@
+import { createLatchAuth, provideAuth } from '@latch/vue';
 import { createApp } from 'vue';
 import App from './App.vue';
-import { createLatchPort } from './auth/latch';
-import { createAuthStore, provideAuth } from './auth/store';
+import { forgetDraftsOnLogout } from './lib/drafts';
 import { createAppRouter } from './router';
 import './styles.css';
 
-const auth = createAuthStore(createLatchPort());
+// The API is on this origin (`pnpm start`, or Vite's proxy in `pnpm dev`); the session lives in
+// localStorage, so a reload keeps it and the tabs share it.
+const auth = createLatchAuth({ url: '/trpc' });
+forgetDraftsOnLogout(auth);
 const router = createAppRouter(auth);
 const app = createApp(App);
 provideAuth(app, auth);

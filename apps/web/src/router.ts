@@ -1,16 +1,23 @@
+import { type AuthStore, installAuthGuard } from '@latch/vue';
 import {
   createRouter,
   createWebHistory,
   type RouteRecordRaw,
   type RouterHistory,
 } from 'vue-router';
-import { installAuthGuard } from './auth/guard';
-import type { AuthStore } from './auth/store';
 import HomePage from './pages/HomePage.vue';
 import LoginPage from './pages/LoginPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
 import SessionsPage from './pages/SessionsPage.vue';
 
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** The page's name in the document title. */
+    title?: string;
+  }
+}
+
+/** `requiresAuth` / `guestOnly` are @latch/vue's guard flags. */
 export const routes: RouteRecordRaw[] = [
   {
     path: '/login',

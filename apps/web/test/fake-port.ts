@@ -1,6 +1,5 @@
-import type { AuthErrorCode, SessionEndReason } from '@latch/shared';
-import type { AuthPort, AuthPortEvent } from '../src/auth/port';
-import type { Credentials, Me, SessionRow, User } from '../src/auth/types';
+import type { AuthErrorCode, SessionEndReason } from '@latch/client';
+import type { AuthPort, AuthPortEvent, Credentials, Me, SessionRow, User } from '@latch/vue';
 
 /** An error shaped like the client's TRPCClientError, with the server formatter's `data`. */
 export function apiError(

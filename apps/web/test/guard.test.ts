@@ -1,7 +1,7 @@
+import { createAuthStore } from '@latch/vue';
 import { describe, expect, it } from 'vitest';
 import { createMemoryHistory } from 'vue-router';
-import { sessionEndMessages } from '../src/auth/messages';
-import { createAuthStore } from '../src/auth/store';
+import { sessionEndMessages } from '../src/lib/messages';
 import { createAppRouter } from '../src/router';
 import { alice, apiError, FakePort } from './fake-port';
 import { settle } from './setup';

@@ -1,6 +1,6 @@
 import type { DOMWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sessionEndMessages } from '../src/auth/messages';
+import { sessionEndMessages } from '../src/lib/messages';
 import { alice, apiError, FakePort } from './fake-port';
 import { type Mounted, mountApp, settle } from './setup';
 

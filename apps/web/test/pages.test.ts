@@ -1,5 +1,5 @@
+import type { SessionRow } from '@latch/vue';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SessionRow } from '../src/auth/types';
 import { alice, apiError, FakePort } from './fake-port';
 import { type Mounted, mountApp, settle } from './setup';
 

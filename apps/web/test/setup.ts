@@ -1,7 +1,8 @@
+import { type AuthStore, authPlugin, createAuthStore } from '@latch/vue';
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { createMemoryHistory, type Router } from 'vue-router';
 import App from '../src/App.vue';
-import { type AuthStore, authPlugin, createAuthStore } from '../src/auth/store';
+import { forgetDraftsOnLogout } from '../src/lib/drafts';
 import { createAppRouter } from '../src/router';
 import type { FakePort } from './fake-port';
 
@@ -16,6 +17,7 @@ export interface Mounted {
 /** The whole app on a fake client and an in-memory history, wired as main.ts wires it. */
 export async function mountApp(port: FakePort, path: string): Promise<Mounted> {
   const auth = createAuthStore(port, { idleChannel: null });
+  forgetDraftsOnLogout(auth);
   const router = createAppRouter(auth, createMemoryHistory());
   await router.push(path);
   await router.isReady();

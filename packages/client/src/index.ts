@@ -21,6 +21,7 @@ export type { LatchSession, TabSyncOptions } from './latch-session.js';
 export type { AppRouter, ErrorData, RouterInputs, RouterOutputs } from './router-types.js';
 export { memoryStorage, type TokenStorage } from './token-storage.js';
 export {
+  DEFAULT_STORAGE_KEY,
   localStorageAdapter,
   sessionStorageAdapter,
   type WebStorageLike,

@@ -1,3 +1,5 @@
+import type { AuthStore } from '@latch/vue';
+
 /**
  * Form drafts kept in this tab (sessionStorage), per user: a token refresh never touches them,
  * and after a session ends and the same user logs in again, the half-written text is still there.
@@ -31,4 +33,11 @@ export function clearDrafts(): void {
   const store = storage();
   if (!store) return;
   for (const key of Object.keys(store)) if (key.startsWith(PREFIX)) store.removeItem(key);
+}
+
+/** A logout by choice (here, or everywhere from here) forgets this tab's drafts. */
+export function forgetDraftsOnLogout(auth: AuthStore): () => void {
+  return auth.on((event) => {
+    if (event.type === 'logged-out') clearDrafts();
+  });
 }

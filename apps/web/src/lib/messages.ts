@@ -1,12 +1,6 @@
-import { registerInput, type SessionEndReason } from '@latch/shared';
-import type { ApiFailure } from './errors';
-
-/** Why the user is looking at the login page, if not by choice. */
-export type LoginNotice =
-  | { kind: 'session-ended'; reason: SessionEndReason }
-  | { kind: 'logged-out' }
-  | { kind: 'logged-out-elsewhere' }
-  | { kind: 'logged-out-everywhere'; count: number };
+import type { CallFailure, SessionEndReason } from '@latch/client';
+import { registerInput } from '@latch/shared';
+import type { LoginNotice } from '@latch/vue';
 
 /** One sentence per reason the client can end a session with, grouped by what the user should know. */
 export const sessionEndMessages: Record<SessionEndReason, string> = {
@@ -56,7 +50,7 @@ export const rateLimitedText = (seconds: number) => `Too many attempts. Try agai
 
 /** Turns a failed login/register call into words. */
 export function loginFailureErrors(
-  failure: ApiFailure,
+  failure: CallFailure,
   mode: 'login' | 'register',
   input: { username: string; password: string },
 ): FormErrors {
