@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { type LatchProcess, startLatchProcess } from '@latch/testing';
+import { freePort, type LatchProcess, launchChromium, startLatchProcess } from '@latch/testing';
+import { build, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Consumer, createConsumer } from '../src/consumer.js';
+import { servePage } from '../src/page-server.js';
 import { lowestOf, manifestOf } from '../src/tarball.js';
 import { workspaceVersion } from '../src/workspace-versions.js';
 
@@ -17,6 +19,8 @@ const tarball = inject('tarballs').client;
 let server: LatchProcess;
 let consumer: Consumer;
 let lowestTrpc: string;
+/** Where the browser test serves its page: another origin than the server's, listed in CORS. */
+let pagePort: number;
 
 /** Nothing of the server may come along: not its packages, not its heavy dependencies. */
 const SERVER_ONLY = [
@@ -49,7 +53,11 @@ beforeAll(async () => {
       '@types/node': workspaceVersion('@types/node'),
     },
   );
-  [server] = await Promise.all([startLatchProcess(), consumer.install()]);
+  pagePort = await freePort();
+  [server] = await Promise.all([
+    startLatchProcess({ CORS_ORIGINS: `http://127.0.0.1:${pagePort}` }),
+    consumer.install(),
+  ]);
 });
 
 afterAll(async () => {
@@ -152,4 +160,55 @@ describe('@latch/client installed from its tarball into a plain npm project', ()
       console.log(`tRPC ${trpc}: tsc clean, ESM and require() runs passed`);
     },
   );
+
+  it('bundled by Vite from the installed package, it runs in Chromium against the server', async () => {
+    const output = await build({
+      root: consumer.dir,
+      configFile: false,
+      logLevel: 'silent',
+      build: {
+        write: false,
+        lib: {
+          entry: path.join(consumer.dir, 'src/browser.ts'),
+          formats: ['es'],
+          fileName: 'page',
+        },
+      },
+    });
+    const outputs = (Array.isArray(output) ? output : [output]) as Rolldown.RolldownOutput[];
+    const chunk = outputs.flatMap((o) => o.output).find((file) => file.type === 'chunk');
+    if (chunk?.type !== 'chunk') throw new Error('vite produced no chunk');
+    // Bundled from the tarball's dist, not from the workspace's sources.
+    expect(chunk.moduleIds.some((id) => id.includes('node_modules/@latch/client/dist/'))).toBe(
+      true,
+    );
+
+    const page = await servePage(chunk.code, pagePort);
+    const browser = await launchChromium();
+    try {
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(error.message));
+      await tab.goto(page.origin);
+      await tab.waitForFunction(() => 'latchRun' in globalThis);
+      const user = await registerUser();
+      type Run = (url: string, username: string, password: string) => Promise<unknown>;
+      const result = await tab.evaluate(
+        ({ url, username, password }) =>
+          (globalThis as unknown as { latchRun: Run }).latchRun(url, username, password),
+        { url: server.trpcUrl, ...user },
+      );
+      expect(result).toEqual({
+        username: user.username,
+        storedWhileSignedIn: true,
+        storedAfterLogout: null,
+        ended: ['LOGGED_OUT'],
+      });
+      expect(errors).toEqual([]);
+      expect(await liveSessions(user)).toBe(1);
+    } finally {
+      await browser.close();
+      await page.close();
+    }
+  });
 });
