@@ -11,6 +11,7 @@ export default defineConfig({
     globalSetup: ['test/pack.global.ts'],
     fileParallelism: false,
     testTimeout: 240_000,
-    hookTimeout: 240_000,
+    // The first file waits for the packing the global setup started (two builds).
+    hookTimeout: 600_000,
   },
 });

@@ -5,6 +5,7 @@ import { freePort, type LatchProcess, launchChromium, startLatchProcess } from '
 import { build, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Consumer, createConsumer } from '../src/consumer.js';
+import { packedTarballs } from '../src/packages.js';
 import { servePage } from '../src/page-server.js';
 import { lowestOf, manifestOf } from '../src/tarball.js';
 import { workspaceVersion } from '../src/workspace-versions.js';
@@ -15,7 +16,6 @@ import { workspaceVersion } from '../src/workspace-versions.js';
  * real server process — from an ES module and, through require(esm), from CommonJS. Once on the
  * lowest tRPC the package's peer range accepts and once on the workspace's.
  */
-const tarball = inject('tarballs').client;
 let server: LatchProcess;
 let consumer: Consumer;
 let lowestTrpc: string;
@@ -38,6 +38,7 @@ const SERVER_ONLY = [
 ];
 
 beforeAll(async () => {
+  const tarball = (await packedTarballs(inject('tarballDir'))).client;
   const manifest = await manifestOf(tarball);
   lowestTrpc = lowestOf(manifest.peerDependencies?.['@trpc/client'] ?? '');
   expect(lowestOf(manifest.peerDependencies?.['@trpc/server'] ?? '')).toBe(lowestTrpc);

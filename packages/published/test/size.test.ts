@@ -1,5 +1,5 @@
-import { expect, it } from 'vitest';
-import { bin, packageDir } from '../src/packages.js';
+import { beforeAll, expect, inject, it } from 'vitest';
+import { bin, packageDir, packedTarballs } from '../src/packages.js';
 import { run } from '../src/run.js';
 
 interface SizeCheck {
@@ -7,6 +7,10 @@ interface SizeCheck {
   passed: boolean;
   size: number;
 }
+
+beforeAll(async () => {
+  await packedTarballs(inject('tarballDir'));
+});
 
 // The global setup's `pnpm pack` built packages/client/dist; size-limit bundles it for a browser
 // (esbuild, minified, gzip) with every dependency, per packages/client/.size-limit.js.

@@ -1,42 +1,45 @@
 import { statSync } from 'node:fs';
-import { describe, expect, inject, it } from 'vitest';
-import { bin, PUBLISHED } from '../src/packages.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { bin, PUBLISHED, type Published, packedTarballs } from '../src/packages.js';
 import { run } from '../src/run.js';
 import { filesOf, importedPackages, manifestOf, readFromTarball } from '../src/tarball.js';
 
-const tarballs = inject('tarballs');
+let tarballs: Record<Published, string>;
+beforeAll(async () => {
+  tarballs = await packedTarballs(inject('tarballDir'));
+});
 const here = new URL('..', import.meta.url).pathname;
 /** What a published package may depend on from this workspace: only other published ones. */
 const PUBLIC_LATCH = new Set(PUBLISHED.map((name) => `@latch/${name}`));
 
 describe.each(PUBLISHED)('the @latch/%s tarball', (name) => {
-  const tarball = tarballs[name];
+  const tarball = () => tarballs[name];
 
   it('holds the build, its README and a manifest with real versions', async () => {
-    expect(await filesOf(tarball)).toEqual([
+    expect(await filesOf(tarball())).toEqual([
       'README.md',
       'dist/index.d.ts',
       'dist/index.js',
       'package.json',
     ]);
-    const manifest = await manifestOf(tarball);
+    const manifest = await manifestOf(tarball());
     expect(manifest.name).toBe(`@latch/${name}`);
     expect(JSON.stringify(manifest)).not.toMatch(/workspace:|catalog:/);
     const runtime = { ...manifest.dependencies, ...manifest.peerDependencies };
     for (const dependency of Object.keys(runtime)) {
       if (dependency.startsWith('@latch/')) expect(PUBLIC_LATCH).toContain(dependency);
     }
-    console.log(`@latch/${name}: ${statSync(tarball).size} bytes packed`);
+    console.log(`@latch/${name}: ${statSync(tarball()).size} bytes packed`);
   });
 
   it('imports, in its code and its declarations, only what it declares', async () => {
-    const manifest = await manifestOf(tarball);
+    const manifest = await manifestOf(tarball());
     const declared = new Set([
       ...Object.keys(manifest.dependencies ?? {}),
       ...Object.keys(manifest.peerDependencies ?? {}),
     ]);
     for (const file of ['dist/index.js', 'dist/index.d.ts']) {
-      const imported = importedPackages(await readFromTarball(tarball, file));
+      const imported = importedPackages(await readFromTarball(tarball(), file));
       expect(imported.length, file).toBeGreaterThan(0);
       for (const dependency of imported)
         expect(declared, `${file} imports it`).toContain(dependency);
@@ -44,7 +47,7 @@ describe.each(PUBLISHED)('the @latch/%s tarball', (name) => {
   });
 
   it('publint: all good', async () => {
-    const { stdout } = await run(bin('publint'), ['run', tarball, '--strict'], { cwd: here });
+    const { stdout } = await run(bin('publint'), ['run', tarball(), '--strict'], { cwd: here });
     console.log(stdout.trim());
     expect(stdout).toContain('All good!');
   });
@@ -55,7 +58,7 @@ describe.each(PUBLISHED)('the @latch/%s tarball', (name) => {
     // allow it, and consumer.test.ts proves both, so that one rule is off; the rest stay on.
     const { stdout } = await run(
       bin('attw'),
-      [tarball, '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'],
+      [tarball(), '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'],
       { cwd: here },
     );
     console.log(stdout.trim());

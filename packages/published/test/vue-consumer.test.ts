@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Consumer, createConsumer } from '../src/consumer.js';
+import { packedTarballs } from '../src/packages.js';
 import { lowestOf, manifestOf } from '../src/tarball.js';
 import { workspaceVersion } from '../src/workspace-versions.js';
 
@@ -7,10 +8,10 @@ import { workspaceVersion } from '../src/workspace-versions.js';
  * A Vue app's npm project installs both tarballs on the lowest vue and vue-router the package
  * accepts, and vue-tsc (strict, skipLibCheck false) checks an SFC and a router using it.
  */
-const tarballs = inject('tarballs');
 let consumer: Consumer;
 
 beforeAll(async () => {
+  const tarballs = await packedTarballs(inject('tarballDir'));
   const peers = (await manifestOf(tarballs.vue)).peerDependencies ?? {};
   const trpc = workspaceVersion('@trpc/client');
   consumer = createConsumer(
