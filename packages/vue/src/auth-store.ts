@@ -261,12 +261,15 @@ export function createAuthStore(port: AuthPort, options: AuthStoreOptions = {}) 
 
 export type AuthStore = ReturnType<typeof createAuthStore>;
 
-/** A store on a real client: `createLatchPort(clientOptions)` + `createAuthStore`. */
+/**
+ * A store on a real client: `createLatchPort(clientOptions)` + `createAuthStore`. `now` is the
+ * clock of both: token expiry and the idle deadline.
+ */
 export function createLatchAuth(
   options: LatchPortOptions & AuthStoreOptions = {},
 ): AuthStore & { client: LatchClient } {
   const { now, idleChannel, ...clientOptions } = options;
-  const port = createLatchPort(clientOptions);
+  const port = createLatchPort({ ...clientOptions, ...(now && { now }) });
   const store = createAuthStore(port, {
     ...(now && { now }),
     ...(idleChannel !== undefined && { idleChannel }),
