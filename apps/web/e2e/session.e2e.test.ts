@@ -15,11 +15,19 @@ import {
 } from './harness';
 
 /**
- * The web app in Chromium against a real server process and a real Redis, with short settings:
- * access tokens live 2 s, sessions end after 8 s without activity (the warning shows 4 s before).
+ * The web app in Chromium against real server processes and a real Redis. Timing comes from what
+ * the tests control, never from how fast this machine happens to be:
+ * - `server`: access tokens live 2 s (so refreshes happen) and sessions never go idle during a
+ *   test, so the idle warning (which makes the page inert) cannot appear while a test clicks;
+ * - `idleServer`: the warning is brought on by moving the page's clock (Playwright's clock),
+ *   with a server idle timeout long enough that the real session stays alive meanwhile;
+ * - `expiringServer`: a short idle timeout that really ends the session on the server; that test
+ *   only waits after logging in, it never clicks through a page the warning may cover.
  */
 const ACCESS_TOKEN_TTL_S = 2;
-const IDLE_TIMEOUT_S = 8;
+const LONG_IDLE_TIMEOUT_S = 3600;
+const IDLE_TIMEOUT_S = 600;
+const SHORT_IDLE_TIMEOUT_S = 4;
 
 const EXPIRED = 'Your session expired, please log in again.';
 const SIGNED_OUT = 'You were signed out (logged out elsewhere or revoked).';
@@ -27,16 +35,20 @@ const ABNORMAL = 'Your sign-in token was abnormal, please log in again.';
 
 describe.concurrent('web app sessions (Chromium, real server and Redis)', () => {
   let server: LatchProcess;
+  let idleServer: LatchProcess;
+  let expiringServer: LatchProcess;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const pages: WatchedPage[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([
+    [server, idleServer, expiringServer, browser] = await Promise.all([
       startServer('sessions', {
         ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL_S),
-        SESSION_IDLE_TIMEOUT: String(IDLE_TIMEOUT_S),
+        SESSION_IDLE_TIMEOUT: String(LONG_IDLE_TIMEOUT_S),
       }),
+      startServer('idle', { SESSION_IDLE_TIMEOUT: String(IDLE_TIMEOUT_S) }),
+      startServer('expiring', { SESSION_IDLE_TIMEOUT: String(SHORT_IDLE_TIMEOUT_S) }),
       launchBrowser(),
     ]);
   });
@@ -44,16 +56,21 @@ describe.concurrent('web app sessions (Chromium, real server and Redis)', () => 
   afterAll(async () => {
     for (const { errors } of pages) expect(errors).toEqual([]);
     await browser?.close();
-    await server?.stop();
+    await Promise.all([server?.stop(), idleServer?.stop(), expiringServer?.stop()]);
   });
 
   async function open(
-    options: { userAgent?: string; viewport?: { width: number; height: number } } = {},
+    options: {
+      userAgent?: string;
+      viewport?: { width: number; height: number };
+      on?: LatchProcess;
+    } = {},
   ) {
+    const { on = server, ...contextOptions } = options;
     const context = await browser.newContext({
-      baseURL: server.url,
+      baseURL: on.url,
       viewport: { width: 1100, height: 760 },
-      ...options,
+      ...contextOptions,
     });
     contexts.push(context);
     const watched = await watchedPage(context);
@@ -127,45 +144,53 @@ describe.concurrent('web app sessions (Chromium, real server and Redis)', () => 
   });
 
   it('warns before the idle timeout; Escape stays signed in', async () => {
-    const username = await createUser(server);
-    const { page } = await open();
+    const username = await createUser(idleServer);
+    const { page } = await open({ on: idleServer });
+    await page.clock.install();
     await page.goto('/login');
     await logIn(page, username);
     await page.getByRole('heading', { name: `Signed in as ${username}` }).waitFor();
     await page.getByLabel('Notes').fill('draft');
     await page.getByLabel('Notes').focus();
 
+    // Stop the page's clock 55 s before the deadline it shows: inside the warning (a minute before
+    // a 10-minute timeout), with the countdown standing still however slow this machine is.
+    const deadline = () =>
+      page.getByTestId('idle-deadline').locator('time').getAttribute('datetime');
+    const before = Date.parse((await deadline()) ?? '');
+    expect(before).toBeGreaterThan(0);
+    await page.clock.pauseAt(before - 55_000);
+
     const dialog = page.getByRole('alertdialog', { name: 'Are you still there?' });
-    await dialog.waitFor({ timeout: IDLE_TIMEOUT_S * 1000 });
-    expect(await dialog.textContent()).toMatch(/signed out in 0:0\d because of inactivity/);
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toMatch(/signed out in 0:55 because of inactivity/);
     // Focus moved into the dialog, on its main action.
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
       'Stay signed in',
     );
     await screenshot(page, 'idle-warning');
 
-    const before = await page.getByTestId('idle-deadline').locator('time').getAttribute('datetime');
+    // Time runs again (tRPC's batching waits on a timer), 55 s of it before this session would end.
+    await page.clock.resume();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    const after = await page.getByTestId('idle-deadline').locator('time').getAttribute('datetime');
-    expect(Date.parse(after ?? '')).toBeGreaterThan(Date.parse(before ?? ''));
+    // The server saw the activity: the deadline moved about a whole timeout past the warning.
+    const after = Date.parse((await deadline()) ?? '');
+    expect(after).toBeGreaterThan(before);
     // Focus went back where it was.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('notes');
     expect(new URL(page.url()).pathname).toBe('/');
   });
 
   it('letting the idle timeout run out shows the expiry message; logging in returns to the page', async () => {
-    const username = await createUser(server);
-    const { page } = await open();
+    const username = await createUser(expiringServer);
+    const { page } = await open({ on: expiringServer });
     await page.goto('/sessions');
     await page.waitForURL('**/login?redirect=/sessions');
     await logIn(page, username);
-    await page.waitForURL('**/sessions');
-    await page.getByTestId('session-list').waitFor();
-
-    await page.getByRole('alertdialog').waitFor({ timeout: IDLE_TIMEOUT_S * 1000 });
+    // From here the test only waits: the warning may cover the page at any moment.
     const notice = page.getByTestId('login-notice');
-    await notice.waitFor({ timeout: IDLE_TIMEOUT_S * 1000 });
+    await notice.waitFor({ timeout: 60_000 });
     expect(await notice.textContent()).toContain(EXPIRED);
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(
       '/login?redirect=/sessions',
