@@ -55,7 +55,7 @@ describe('login form against a strict server (Chromium, real server and Redis)',
         return Number(/in (\d+) s/.exec(text)?.[1]) < start;
       },
       first,
-      { timeout: 3000 },
+      { timeout: 15_000 },
     );
     await screenshot(page, 'login-rate-limited');
     expect(errors).toEqual([]);
@@ -66,14 +66,18 @@ describe('login form against a strict server (Chromium, real server and Redis)',
     const context = await browser.newContext({ baseURL: server.url });
     const { page, errors } = await watchedPage(context);
     await page.goto('/login');
-    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.waitForURL('**/register');
     await page.getByLabel('Username').fill('newcomer');
     await page.getByLabel('Password').fill('long enough password');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page
       .getByText('Registration is closed on this server. Log in with an existing account.')
       .waitFor();
-    expect(await page.getByRole('button', { name: 'Create an account' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Log in instead' }).click();
+    await page.waitForURL('**/login');
+    await page.getByText('Registration is closed on this server.').waitFor();
+    expect(await page.getByRole('link', { name: 'Create an account' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Log in', exact: true }).isEnabled()).toBe(true);
     expect(errors).toEqual([]);
     await context.close();

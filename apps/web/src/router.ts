@@ -5,9 +5,11 @@ import {
   type RouteRecordRaw,
   type RouterHistory,
 } from 'vue-router';
+import ChangePasswordPage from './pages/ChangePasswordPage.vue';
 import HomePage from './pages/HomePage.vue';
 import LoginPage from './pages/LoginPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
+import RegisterPage from './pages/RegisterPage.vue';
 import SessionsPage from './pages/SessionsPage.vue';
 
 declare module 'vue-router' {
@@ -26,6 +28,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { guestOnly: true, title: 'Log in' },
   },
   {
+    path: '/register',
+    name: 'register',
+    component: RegisterPage,
+    meta: { guestOnly: true, title: 'Create an account' },
+  },
+  {
     path: '/',
     name: 'home',
     component: HomePage,
@@ -36,6 +44,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'sessions',
     component: SessionsPage,
     meta: { requiresAuth: true, title: 'Sessions' },
+  },
+  {
+    path: '/account/password',
+    name: 'change-password',
+    component: ChangePasswordPage,
+    meta: { requiresAuth: true, title: 'Change password' },
   },
   {
     path: '/:pathMatch(.*)*',

@@ -1,5 +1,14 @@
 import type { AuthErrorCode, SessionEndReason } from '@latch/client';
-import type { AuthPort, AuthPortEvent, Credentials, Me, SessionRow, User } from '@latch/vue';
+import { isSessionEndingCode } from '@latch/shared';
+import type {
+  AuthPort,
+  AuthPortEvent,
+  ChangePasswordInput,
+  Credentials,
+  Me,
+  SessionRow,
+  User,
+} from '@latch/vue';
 
 /** An error shaped like the client's TRPCClientError, with the server formatter's `data`. */
 export function apiError(
@@ -81,6 +90,11 @@ export class FakePort implements AuthPort {
   revokeSession = async (sessionId: string) => {
     this.calls.push(`revoke:${sessionId}`);
   };
+  changePasswordResult: (input: ChangePasswordInput) => Promise<void> = async () => {};
+  changePassword = (input: ChangePasswordInput) => {
+    this.calls.push(`changePassword:${input.currentPassword}->${input.newPassword}`);
+    return this.guarded(() => this.changePasswordResult(input));
+  };
   subscribe(listener: (event: AuthPortEvent) => void) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -110,9 +124,7 @@ export class FakePort implements AuthPort {
       return await answer();
     } catch (error) {
       const authCode = (error as { data?: { authCode?: string } }).data?.authCode;
-      if (authCode && authCode !== 'AUTH_UNAVAILABLE' && authCode !== 'RATE_LIMITED') {
-        this.endSession(authCode as SessionEndReason);
-      }
+      if (authCode && isSessionEndingCode(authCode)) this.endSession(authCode);
       throw error;
     }
   }

@@ -1,8 +1,7 @@
-import type { DOMWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessionEndMessages } from '../src/lib/messages';
 import { alice, apiError, FakePort } from './fake-port';
-import { type Mounted, mountApp, settle } from './setup';
+import { button, field, formError, type Mounted, mountApp, settle } from './setup';
 
 let mounted: Mounted | undefined;
 afterEach(() => {
@@ -12,27 +11,12 @@ afterEach(() => {
   sessionStorage.clear();
 });
 
-/** The input a `<label>` with exactly this text is for. */
-function field(app: Mounted, label: string): DOMWrapper<HTMLInputElement> {
-  const labelElement = app.wrapper.findAll('label').find((l) => l.text() === label);
-  if (!labelElement) throw new Error(`no label "${label}"`);
-  return app.wrapper.find<HTMLInputElement>(`#${labelElement.attributes('for')}`);
-}
-
-function button(app: Mounted, name: string) {
-  const found = app.wrapper.findAll('button').find((b) => b.text() === name);
-  if (!found) throw new Error(`no button "${name}"`);
-  return found;
-}
-
 async function submit(app: Mounted, username: string, password: string) {
   await field(app, 'Username').setValue(username);
   await field(app, 'Password').setValue(password);
   await app.wrapper.find('form').trigger('submit');
   await settle();
 }
-
-const formError = (app: Mounted) => app.wrapper.find('[data-testid="form-error"]');
 
 describe('login page', () => {
   let port: FakePort;
@@ -158,19 +142,45 @@ describe('login page', () => {
     expect(mounted.wrapper.find('#username-error').exists()).toBe(false);
   });
 
-  describe('registration', () => {
-    it('toggles to a register form, checks the fields with the shared schema, and signs up', async () => {
+  describe('registration at /register', () => {
+    function link(app: Mounted, name: string) {
+      const found = app.wrapper.findAll('a').find((a) => a.text() === name);
+      if (!found) throw new Error(`no link "${name}"`);
+      return found;
+    }
+
+    it('is a page of its own, reached from /login with the redirect kept; rules shown before any error', async () => {
       mounted = await mountApp(port, '/login?redirect=/sessions');
-      await button(mounted, 'Create an account').trigger('click');
+      await link(mounted, 'Create an account').trigger('click');
+      await settle();
+      expect(mounted.path()).toBe('/register?redirect=/sessions');
+      expect(document.title).toBe('Create an account · Latch');
       expect(mounted.wrapper.find('h1').text()).toBe('Create an account');
       expect(field(mounted, 'Password').attributes('autocomplete')).toBe('new-password');
+      // The rules are on the page, and read with their fields, before anything was typed.
+      expect(mounted.wrapper.find('[data-testid="username-rules"]').text()).toContain(
+        '3 to 64 letters, digits',
+      );
+      expect(mounted.wrapper.find('[data-testid="password-rules"]').text()).toContain(
+        'At least 12 and at most 128 characters',
+      );
+      expect(field(mounted, 'Username').attributes('aria-describedby')).toBe('username-rules');
+      expect(field(mounted, 'Password').attributes('aria-describedby')).toBe(
+        'password-rules password-strength',
+      );
+    });
 
+    it('checks the fields with the shared schema, and signs up', async () => {
+      mounted = await mountApp(port, '/register?redirect=/sessions');
       await field(mounted, 'Username').setValue('bad name!');
       await field(mounted, 'Password').setValue('short');
       await mounted.wrapper.find('form').trigger('submit');
       await settle();
       expect(mounted.wrapper.find('#username-error').text()).toMatch(/^Use only letters, digits/);
       expect(mounted.wrapper.find('#password-error').text()).toBe('Use at least 8 characters.');
+      expect(field(mounted, 'Password').attributes('aria-describedby')).toBe(
+        'password-error password-rules password-strength',
+      );
       expect(port.calls).toEqual([]);
 
       await submit(mounted, 'newcomer', 'long enough password');
@@ -178,30 +188,58 @@ describe('login page', () => {
       expect(mounted.path()).toBe('/sessions');
     });
 
-    it('says registration is closed when auth.register answers NOT_FOUND, and hides the toggle', async () => {
+    it("shows the server's password rule by the field (too common)", async () => {
+      port.loginResult = async () => {
+        throw apiError('BAD_REQUEST', {
+          fieldErrors: { password: ['This password is too common: choose another.'] },
+        });
+      };
+      mounted = await mountApp(port, '/register');
+      await submit(mounted, 'newcomer', 'password1234');
+      expect(mounted.wrapper.find('#password-error').text()).toBe(
+        'This password is too common: choose another.',
+      );
+    });
+
+    it('says registration is closed when auth.register answers NOT_FOUND; /login stops offering it', async () => {
       port.loginResult = async () => {
         throw apiError('NOT_FOUND');
       };
-      mounted = await mountApp(port, '/login');
-      await button(mounted, 'Create an account').trigger('click');
+      mounted = await mountApp(port, '/register');
       await submit(mounted, 'newcomer', 'long enough password');
       expect(formError(mounted).text()).toContain('Registration is closed on this server.');
-      expect(mounted.wrapper.find('h1').text()).toBe('Log in');
-      expect(mounted.wrapper.findAll('button').some((b) => b.text() === 'Create an account')).toBe(
+      expect(mounted.wrapper.find('form').exists()).toBe(false);
+
+      await link(mounted, 'Log in instead').trigger('click');
+      await settle();
+      expect(mounted.path()).toBe('/login');
+      expect(mounted.wrapper.findAll('a').some((a) => a.text() === 'Create an account')).toBe(
         false,
       );
+      expect(mounted.wrapper.text()).toContain('Registration is closed on this server.');
     });
 
     it('says a taken username by the username field', async () => {
       port.loginResult = async () => {
         throw apiError('CONFLICT');
       };
-      mounted = await mountApp(port, '/login');
-      await button(mounted, 'Create an account').trigger('click');
+      mounted = await mountApp(port, '/register');
       await submit(mounted, 'alice', 'long enough password');
       expect(mounted.wrapper.find('#username-error').text()).toBe(
         'That username is taken. Choose another one.',
       );
+    });
+
+    it('gives a strength hint as the password is typed', async () => {
+      mounted = await mountApp(port, '/register');
+      const strength = () => mounted?.wrapper.find('[data-testid="password-strength"]').text();
+      expect(strength()).toBe('');
+      await field(mounted, 'Username').setValue('newcomer');
+      await field(mounted, 'Password').setValue('password1234');
+      await vi.waitFor(() => expect(strength()).toMatch(/^Strength: (Very weak|Weak)/));
+      expect(strength()).toContain('commonly used password');
+      await field(mounted, 'Password').setValue('violet rocket under tuesday');
+      await vi.waitFor(() => expect(strength()).toMatch(/^Strength: Very strong/));
     });
   });
 

@@ -1,5 +1,5 @@
 import { type AuthStore, authPlugin, createAuthStore } from '@latch/vue';
-import { mount, type VueWrapper } from '@vue/test-utils';
+import { type DOMWrapper, mount, type VueWrapper } from '@vue/test-utils';
 import { createMemoryHistory, type Router } from 'vue-router';
 import App from '../src/App.vue';
 import { forgetDraftsOnLogout } from '../src/lib/drafts';
@@ -33,3 +33,18 @@ export async function mountApp(port: FakePort, path: string): Promise<Mounted> {
 export async function settle(rounds = 6): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** The input a `<label>` with exactly this text is for. */
+export function field(app: Mounted, label: string): DOMWrapper<HTMLInputElement> {
+  const labelElement = app.wrapper.findAll('label').find((l) => l.text() === label);
+  if (!labelElement) throw new Error(`no label "${label}"`);
+  return app.wrapper.find<HTMLInputElement>(`#${labelElement.attributes('for')}`);
+}
+
+export function button(app: Mounted, name: string) {
+  const found = app.wrapper.findAll('button').find((b) => b.text() === name);
+  if (!found) throw new Error(`no button "${name}"`);
+  return found;
+}
+
+export const formError = (app: Mounted) => app.wrapper.find('[data-testid="form-error"]');

@@ -6,6 +6,7 @@ export type Me = RouterOutputs['auth']['me'];
 export type User = Me['user'];
 export type SessionInfo = Me['session'];
 export type SessionRow = RouterOutputs['auth']['sessions'][number];
+export type ChangePasswordInput = RouterInputs['auth']['changePassword'];
 
 /**
  * Everything the store needs from a Latch client, in one narrow interface. `createLatchPort()`
@@ -26,6 +27,8 @@ export interface AuthPort {
   me(): Promise<Me>;
   sessions(): Promise<SessionRow[]>;
   revokeSession(sessionId: string): Promise<void>;
+  /** `auth.changePassword`: the server ends every other session of the user; this one stays. */
+  changePassword(input: ChangePasswordInput): Promise<void>;
   /** Client events; returns the unsubscribe function. */
   subscribe(listener: (event: AuthPortEvent) => void): () => void;
 }

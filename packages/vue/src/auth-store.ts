@@ -3,6 +3,7 @@ import { type App, inject, reactive, readonly } from 'vue';
 import type {
   AuthPort,
   AuthPortEvent,
+  ChangePasswordInput,
   Credentials,
   Me,
   SessionInfo,
@@ -246,6 +247,10 @@ export function createAuthStore(port: AuthPort, options: AuthStoreOptions = {}) 
 
     async revokeSession(sessionId: string): Promise<void> {
       await port.revokeSession(sessionId);
+    },
+
+    async changePassword(input: ChangePasswordInput): Promise<void> {
+      await port.changePassword(input);
     },
 
     clearNotice(): void {

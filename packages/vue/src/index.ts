@@ -1,6 +1,7 @@
 export type {
   AuthPort,
   AuthPortEvent,
+  ChangePasswordInput,
   Credentials,
   Me,
   SessionInfo,

@@ -83,6 +83,9 @@ export function createLatchPort(
     revokeSession: async (sessionId) => {
       await client.trpc.auth.revokeSession.mutate({ sessionId });
     },
+    changePassword: async (input) => {
+      await client.trpc.auth.changePassword.mutate(input);
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -31,6 +31,7 @@ function signedInPort(me: Me) {
     me: async () => me,
     sessions: unused,
     revokeSession: unused,
+    changePassword: unused,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
