@@ -1,6 +1,6 @@
 // @latch/db: the durable store of Latch (users only; sessions live in Redis).
 // One Prisma model file, two providers (SQLite, PostgreSQL); see README.md.
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaLibSQL } from '@prisma/adapter-libsql';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.js';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
@@ -61,7 +61,7 @@ export function databaseProvider(url: string): DatabaseProvider {
 }
 
 /**
- * Opens a Prisma client for `url` (driver adapters: better-sqlite3 / node-postgres).
+ * Opens a Prisma client for `url` (driver adapters: libSQL / node-postgres).
  * Relative `file:` paths resolve against process.cwd(); the parent directory is created.
  * A PostgreSQL `?schema=NAME` selects the schema. Connections are made lazily.
  */
@@ -102,7 +102,9 @@ interface Client {
 
 function openSqlite(url: string): Client {
   const file = prepareSqliteFile(url);
-  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: file }) });
+  return new SqliteClient({
+    adapter: new PrismaLibSQL({ url: file === ':memory:' ? file : `file:${file}` }),
+  });
 }
 
 function openPostgresql(url: string): Client {

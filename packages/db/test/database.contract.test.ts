@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import BetterSqlite3 from 'better-sqlite3';
+import Sqlite from 'libsql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -35,8 +35,8 @@ function sqliteBackend(): Backend {
   const dir = mkdtempSync(path.join(tmpdir(), 'latch-db-test-'));
   // A nested, not yet existing directory: openDatabase/migrateDatabase must create it.
   const file = path.join(dir, 'nested', 'latch.db');
-  const query = <T>(fn: (db: BetterSqlite3.Database) => T): T => {
-    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  const query = <T>(fn: (db: Sqlite.Database) => T): T => {
+    const db = new Sqlite(file, { readonly: true, fileMustExist: true });
     try {
       return fn(db);
     } finally {

@@ -33,6 +33,8 @@ const SERVER_ONLY = [
   'ioredis',
   '@node-rs',
   'better-sqlite3',
+  'libsql',
+  '@libsql',
   'fastify',
   'jose',
 ];

@@ -1,11 +1,11 @@
 // Migrate-time driver adapter for the wasm schema engine (prisma.config.sqlite.ts, `engine: "js"`).
-// Copied from /work/shared/recipes/prisma; see README.md. Used by the prisma CLI only — at run
-// time src/index.ts uses the stock PrismaBetterSQLite3 adapter.
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+// After /work/shared/recipes/prisma (written for better-sqlite3); see README.md. Used by the prisma
+// CLI only — at run time src/index.ts uses the stock PrismaLibSQL adapter.
+import { PrismaLibSQL } from '@prisma/adapter-libsql';
 
 // The wasm schema engine applies migration files to the shadow DB with executeRaw();
-// better-sqlite3 runs only one statement per prepare(), so send parameterless raw
-// commands through executeScript() (sqlite3_exec), which runs multi-statement SQL.
+// libSQL's execute() runs one statement, so send parameterless raw commands through
+// executeScript() (executeMultiple), which runs multi-statement SQL.
 // biome-ignore lint/suspicious/noExplicitAny: SqlDriverAdapter lives in @prisma/driver-adapter-utils, which is not a direct dependency; we only monkey-patch one method.
 function patch(adapter: any) {
   const executeRaw = adapter.executeRaw.bind(adapter);
@@ -20,7 +20,7 @@ function patch(adapter: any) {
 }
 
 export function migrateAdapter(url: string) {
-  const factory = new PrismaBetterSQLite3({ url }); // shadow DB defaults to :memory:
+  const factory = new PrismaLibSQL({ url }); // shadow DB defaults to :memory:
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
