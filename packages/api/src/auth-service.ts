@@ -18,7 +18,12 @@ import { AuthError, PasswordPolicyError, RequestError } from './errors.js';
 import { normalizePassword, passwordCandidates, passwordProblem } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
 import { idleExpiresAt, refreshExpiresAt } from './session/session-policy.js';
-import type { ActiveSession, SessionCheck, SessionRef } from './session/session-record.js';
+import type {
+  ActiveSession,
+  SessionCheck,
+  SessionListEntry,
+  SessionRef,
+} from './session/session-record.js';
 import type { AttemptCounter, RateLimitStore, SessionStore } from './session/session-store.js';
 import type { AccessTokens } from './tokens/access-token.js';
 import {
@@ -92,6 +97,39 @@ export class AuthService implements AuthFlows {
       }
       throw error;
     }
+  }
+
+  /**
+   * Operator tools (`pnpm latch`): a new password without the current one, under the same policy;
+   * every session of the user ends, since whoever asked for the reset may not hold them.
+   */
+  async resetPassword(
+    username: string,
+    password: string,
+  ): Promise<{ user: PublicUser; revoked: number }> {
+    this.#checkNewPassword('password', password);
+    const user = await this.#userNamed(username);
+    const { users, passwords, sessions } = this.#deps;
+    await users.updatePasswordHash(user.id, await passwords.hash(normalizePassword(password)));
+    return { user, revoked: await sessions.revokeAll(user.id) };
+  }
+
+  /** Operator tools: the live sessions of a user, newest activity first as the store lists them. */
+  async sessionsOf(username: string): Promise<{ user: PublicUser; sessions: SessionListEntry[] }> {
+    const user = await this.#userNamed(username);
+    return { user, sessions: await this.#deps.sessions.list(user.id, this.#deps.clock()) };
+  }
+
+  /** Operator tools: ends every session of a user. */
+  async revokeSessionsOf(username: string): Promise<{ user: PublicUser; revoked: number }> {
+    const user = await this.#userNamed(username);
+    return { user, revoked: await this.#deps.sessions.revokeAll(user.id) };
+  }
+
+  async #userNamed(username: string): Promise<PublicUser> {
+    const user = await this.#deps.users.findByUsername(username);
+    if (!user) throw new RequestError('NOT_FOUND', `No user is named "${username}".`);
+    return { id: user.id, username: user.username };
   }
 
   async login(input: CredentialsInput, origin: RequestOrigin): Promise<LoginOutput> {
