@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { createLatchServer } from './app.js';
 import { parseSettings, SettingsError } from './config.js';
 import { prepareDatabase } from './prepare-database.js';
+import { settingsSummary } from './settings-summary.js';
 import { waitForStore } from './wait-for-store.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+const envFileRead = existsSync('.env');
+if (envFileRead) process.loadEnvFile('.env');
 
 let settings: ReturnType<typeof parseSettings>;
 try {
@@ -22,6 +24,10 @@ try {
 const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const server = await createLatchServer(settings, { webDist });
 const { app } = server;
+app.log.info(
+  { settings: settingsSummary(settings), envFile: envFileRead ? '.env read' : 'no .env file' },
+  'settings',
+);
 
 await prepareDatabase(settings, server, app.log);
 await waitForStore(server.store, app.log);

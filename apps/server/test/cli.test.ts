@@ -211,6 +211,12 @@ describe('the demo account of development', () => {
       .filter((line) => line.startsWith('{'));
     expect(jsonLines.some((line) => line.includes('demo user created'))).toBe(true);
     expect(jsonLines.some((line) => line.includes(password))).toBe(false);
+    // Start-up also logs the active settings, redacted, and whether a .env file was read.
+    const logged = jsonLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged.find((line) => line.msg === 'settings')).toMatchObject({
+      envFile: 'no .env file',
+      settings: { NODE_ENV: 'development', JWT_PRIVATE_KEY: 'unset', REDIS_URL: 'unset' },
+    });
     expect((await login(server, 'demo', password)).status).toBe(200);
 
     const reset = await latch({ ...settings, CWD: dir }, ['user:password', 'demo'], `${SECOND}\n`);
