@@ -134,6 +134,8 @@ export const settingsSchema = z
         .optional(),
     ),
     TRUST_PROXY: env(trustProxy.default(false)),
+    /** Where the built web app is served from; default apps/web/dist of this checkout. */
+    WEB_DIST: env(z.string().optional()),
     LOG_LEVEL: env(
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),

@@ -21,7 +21,7 @@ try {
   process.exit(1);
 }
 
-const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const webDist = settings.WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
 const server = await createLatchServer(settings, { webDist });
 const { app } = server;
 app.log.info(
@@ -32,8 +32,13 @@ app.log.info(
 await prepareDatabase(settings, server, app.log);
 await waitForStore(server.store, app.log);
 
+// Ctrl-C under `pnpm start` delivers SIGINT twice (the terminal's, then pnpm forwarding it): the
+// first starts a graceful shutdown, later ones must not cut it short with the default action.
+let shuttingDown = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
     server.close().then(

@@ -19,6 +19,7 @@ export function startServer(
 ): Promise<LatchProcess> {
   return startLatchProcess({
     REDIS_URL: inject('redisUrl'),
+    WEB_DIST: inject('webDist'),
     REDIS_PREFIX: `latch-web-e2e:${group}:${process.pid}:`,
     LOGIN_RATE_LIMIT: '1000/60',
     ...env,

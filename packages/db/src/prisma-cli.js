@@ -5,11 +5,18 @@
 // only type-checked, via the JSDoc below and checkJs, when the .d.ts is moved away).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of packages/db (where the prisma.config.*.ts files live). */
-export const packageDir = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * Absolute path of packages/db (where the prisma.config.*.ts files live), found by resolving the
+ * package itself rather than from this file's place: the built server inlines this file into
+ * apps/server/dist, and still migrates with packages/db's CLI, schemas and migrations.
+ */
+export const packageDir = path.dirname(
+  createRequire(import.meta.url).resolve('@latch/db/package.json'),
+);
 
 /** The prisma CLI entry point, run with the current `node`. */
 export const prismaCli = path.join(packageDir, 'node_modules', 'prisma', 'build', 'index.js');
