@@ -1,15 +1,19 @@
 // Signs in to a Latch server (registering the user if it doesn't exist yet), prints who it is
 // and the user's sessions, then logs out. Run: pnpm --filter @latch/example-node-client start
+import { createInterface } from 'node:readline/promises';
 import { authErrorOf, createLatchClient, type LatchClient } from '@latch/client';
 
 const url = process.env.LATCH_URL ?? 'http://127.0.0.1:3000/trpc';
 const username = process.argv[2] ?? process.env.LATCH_USERNAME;
-const password = process.argv[3] ?? process.env.LATCH_PASSWORD;
 
-if (!username || !password) {
-  console.error('usage: pnpm start <username> <password>   (or LATCH_USERNAME / LATCH_PASSWORD)');
+if (!username || process.argv[3] !== undefined) {
+  console.error(
+    'usage: pnpm start <username>   (or LATCH_USERNAME); the password comes from LATCH_PASSWORD,\n' +
+      'a pipe, or a prompt — never the command line, which pnpm echoes and `ps` shows',
+  );
   process.exit(2);
 }
+const password = process.env.LATCH_PASSWORD || (await readPassword(`Password for ${username}: `));
 
 const latch = createLatchClient({
   url,
@@ -92,4 +96,21 @@ function trpcCodeOf(error: unknown): string | undefined {
 
 function time(epochMs: number): string {
   return new Date(epochMs).toISOString();
+}
+
+/** A pipe gives its first line; a terminal gets a prompt that does not echo what is typed. */
+async function readPassword(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let text = '';
+    for await (const chunk of process.stdin) text += chunk;
+    return text.split(/\r?\n/, 1)[0] ?? '';
+  }
+  process.stderr.write(prompt);
+  const rl = createInterface({ input: process.stdin, terminal: true, output: undefined });
+  try {
+    return await rl.question('');
+  } finally {
+    rl.close();
+    process.stderr.write('\n');
+  }
 }
