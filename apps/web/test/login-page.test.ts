@@ -100,6 +100,30 @@ describe('login page', () => {
     expect(button(mounted, 'Log in').attributes('disabled')).toBeUndefined();
   });
 
+  it('holds back only the username the wait is for, and reads a long wait in minutes', async () => {
+    port.loginResult = async (credentials) => {
+      if (credentials.username === 'alice')
+        throw apiError('TOO_MANY_REQUESTS', { authCode: 'RATE_LIMITED', retryAfterMs: 892_000 });
+      port.user = { id: 'u2', username: credentials.username };
+      return { user: port.user };
+    };
+    mounted = await mountApp(port, '/login');
+    await submit(mounted, 'alice', 'whatever it is');
+    expect(formError(mounted).text()).toBe('× Too many attempts. Try again in 15 minutes.');
+    expect(button(mounted, 'Log in').attributes('disabled')).toBeDefined();
+
+    // Another name may try at once; the same name in other case may not.
+    await field(mounted, 'Username').setValue('ALICE');
+    expect(button(mounted, 'Log in').attributes('disabled')).toBeDefined();
+    await field(mounted, 'Username').setValue('bob');
+    await settle();
+    expect(formError(mounted).exists()).toBe(false);
+    expect(button(mounted, 'Log in').attributes('disabled')).toBeUndefined();
+    await submit(mounted, 'bob', 'correct horse');
+    expect(port.calls).toContain('login:bob');
+    expect(mounted.path()).toBe('/');
+  });
+
   it('says sign-in is temporarily unavailable on AUTH_UNAVAILABLE', async () => {
     port.loginResult = async () => {
       throw apiError('SERVICE_UNAVAILABLE', { authCode: 'AUTH_UNAVAILABLE' });

@@ -13,6 +13,16 @@ afterEach(() => {
 const buttonNamed = (app: Mounted, name: string) =>
   app.wrapper.findAll('button').filter((b) => b.text() === name);
 
+/** Answers the open confirmation dialog with its button of that name. */
+async function answerConfirmation(app: Mounted, name: string) {
+  const dialog = app.wrapper.find('dialog');
+  expect((dialog.element as HTMLDialogElement).open).toBe(true);
+  const choice = dialog.findAll('button').find((b) => b.text() === name);
+  if (!choice) throw new Error(`no "${name}" in the dialog`);
+  await choice.trigger('click');
+  await settle();
+}
+
 describe('home page', () => {
   it('shows who is signed in, the idle deadline, Log out and a link to /sessions', async () => {
     mounted = await mountApp(new FakePort(alice), '/');
@@ -86,19 +96,27 @@ describe('sessions page', () => {
     expect(items[1]?.text()).toContain('203.0.113.9');
     expect(items[1]?.text()).toContain('2 min ago');
     expect(items[1]?.text()).toMatch(/Created/);
+    // Its accessible name says which device (and starts with its visible label).
     expect(items[1]?.find('button').text()).toBe('Revoke');
+    expect(items[1]?.find('button').attributes('aria-label')).toBe('Revoke Firefox on Android');
   });
 
-  it('revokes another session and reloads the list', async () => {
+  it('asks before revoking another session, then revokes it and reloads the list', async () => {
     const port = new FakePort(alice);
     let list = rows;
     port.sessionsResult = async () => list;
     mounted = await mountApp(port, '/sessions');
     list = rows.filter((row) => row.current);
-    await mounted.wrapper
-      .find('[data-testid="session-list"] li:nth-child(2) button')
-      .trigger('click');
+    const revoke = mounted.wrapper.find('[data-testid="session-list"] li:nth-child(2) button');
+    await revoke.trigger('click');
     await settle();
+    expect(mounted.wrapper.find('dialog h2').text()).toBe('Revoke Firefox on Android?');
+    await answerConfirmation(mounted, 'Cancel');
+    expect(port.calls).not.toContain('revoke:other');
+
+    await revoke.trigger('click');
+    await settle();
+    await answerConfirmation(mounted, 'Revoke session');
     expect(port.calls).toContain('revoke:other');
     expect(mounted.wrapper.findAll('[data-testid="session-list"] li')).toHaveLength(1);
     expect(mounted.wrapper.find('[role="status"]').text()).toContain(
@@ -117,17 +135,25 @@ describe('sessions page', () => {
       .find('[data-testid="session-list"] li:nth-child(2) button')
       .trigger('click');
     await settle();
+    await answerConfirmation(mounted, 'Revoke session');
     expect(mounted.wrapper.find('[role="status"]').text()).toContain(
       'That session had already ended.',
     );
   });
 
-  it('Log out everywhere ends every session and says how many', async () => {
+  it('Log out everywhere asks first, then ends every session and says how many', async () => {
     const port = new FakePort(alice);
     port.sessionsResult = async () => rows;
     mounted = await mountApp(port, '/sessions');
     await buttonNamed(mounted, 'Log out everywhere')[0]?.trigger('click');
     await settle();
+    await answerConfirmation(mounted, 'Cancel');
+    expect(port.calls).not.toContain('logoutAll');
+    expect(mounted.path()).toBe('/sessions');
+
+    await buttonNamed(mounted, 'Log out everywhere')[0]?.trigger('click');
+    await settle();
+    await answerConfirmation(mounted, 'Log out everywhere');
     expect(port.calls).toContain('logoutAll');
     expect(mounted.path()).toBe('/login');
     expect(mounted.wrapper.find('[data-testid="login-notice"]').text()).toContain(

@@ -26,6 +26,10 @@ export { type IdleCountdownOptions, useIdleCountdown } from './composables/use-i
 export { type LogoutOptions, useLogout } from './composables/use-logout.js';
 export { useNow } from './composables/use-now.js';
 export { useSessionEnd } from './composables/use-session-end.js';
+export {
+  type SessionRecheckOptions,
+  useSessionRecheck,
+} from './composables/use-session-recheck.js';
 export { type AuthGuardOptions, installAuthGuard, loginLocation } from './guard.js';
 export {
   canExtend,

@@ -1,6 +1,6 @@
 import { failureOf } from '@latch/client';
-import { safeRedirect, secondsLeft, useAuth, useNow } from '@latch/vue';
-import { computed, nextTick, onMounted, reactive, ref, watch } from 'vue';
+import { safeRedirect, useAuth } from '@latch/vue';
+import { computed, nextTick, onMounted, reactive, ref } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
 import {
   type CredentialField,
@@ -8,9 +8,9 @@ import {
   type FormErrors,
   loginFailureErrors,
   noFormErrors,
-  rateLimitedText,
   requiredFieldErrors,
 } from './messages';
+import { useRateLimitWait } from './rate-limit-wait';
 
 const REGISTRATION_CLOSED_KEY = 'latch-web:registration-closed';
 
@@ -43,20 +43,16 @@ export function useCredentialsForm(mode: 'login' | 'register') {
   const busy = ref(false);
   const registrationClosed = ref(registrationSeenClosed());
 
-  /** Rate limited: the form waits until then, counting down. */
-  const retryAt = ref<number | null>(null);
-  const now = useNow(250);
-  const waitSeconds = computed(() =>
-    retryAt.value === null ? 0 : secondsLeft(retryAt.value, now.value),
+  // Logins are limited per (ip, username): a wait holds back only the name it was for.
+  // Registrations are limited per ip: one wait for every name.
+  const {
+    retryAt,
+    waitSeconds,
+    announcement: rateLimitAnnouncement,
+    start: startWait,
+  } = useRateLimitWait(() =>
+    mode === 'login' ? form.username.trim().toLowerCase() : 'registration',
   );
-  /** Said once to screen readers; the visible countdown is not re-announced every second. */
-  const rateLimitAnnouncement = ref('');
-  watch(waitSeconds, (seconds) => {
-    if (seconds === 0 && retryAt.value !== null) {
-      retryAt.value = null;
-      rateLimitAnnouncement.value = '';
-    }
-  });
 
   const notice = computed(() => auth.state.notice);
   const usernameInput = ref<HTMLInputElement | null>(null);
@@ -88,11 +84,7 @@ export function useCredentialsForm(mode: 'login' | 'register') {
         registrationClosed.value = true;
         rememberRegistrationClosed();
       }
-      if (next.retryAfterMs !== null) {
-        retryAt.value = Date.now() + next.retryAfterMs;
-        now.value = Date.now();
-        rateLimitAnnouncement.value = rateLimitedText(waitSeconds.value);
-      }
+      if (next.retryAfterMs !== null) startWait(next.retryAfterMs);
       if (failure.authCode === 'INVALID_CREDENTIALS') {
         form.password = '';
         await nextTick();

@@ -1,18 +1,11 @@
 /** Times as people read them; every input is epoch milliseconds, as on the wire. */
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+// One format for every moment the app shows (the browser's locale, seconds included, since idle
+// deadlines are minutes away): "Dec 2, 2026, 3:37:01 PM", "2 déc. 2026, 15:37:01".
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   dateStyle: 'medium',
-  timeStyle: 'short',
+  timeStyle: 'medium',
 });
-
-export function formatTime(epochMs: number): string {
-  return timeFormat.format(epochMs);
-}
 
 export function formatDateTime(epochMs: number): string {
   return dateTimeFormat.format(epochMs);

@@ -46,7 +46,15 @@ export interface FormErrors {
 
 export const noFormErrors = (): FormErrors => ({ form: null, fields: {}, retryAfterMs: null });
 
-export const rateLimitedText = (seconds: number) => `Too many attempts. Try again in ${seconds} s.`;
+/** "45 s", "15 minutes": short waits count seconds, long ones read in minutes. */
+export function formatWait(seconds: number): string {
+  if (seconds <= 90) return `${seconds} s`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}
+
+export const rateLimitedText = (seconds: number) =>
+  `Too many attempts. Try again in ${formatWait(seconds)}.`;
 
 /** Turns a failed login/register call into words. */
 export function loginFailureErrors(
