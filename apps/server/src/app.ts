@@ -27,6 +27,8 @@ import { signingKeyMaterial } from './signing-key-material.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const HEALTH_CHECK_TIMEOUT_MS = 1000;
+/** How long other services may cache the JWKS: a new key is published this long before use. */
+export const JWKS_MAX_AGE_S = 300;
 
 export interface LatchServerOptions {
   /** Where development keys are kept; default `data/` under the working directory. */
@@ -117,6 +119,16 @@ export async function createLatchServer(
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
+
+  // Other services verify Latch's access tokens with these public keys (RFC 7517). Retired keys
+  // (JWT_PREVIOUS_KEYS) stay listed while their tokens may still be alive.
+  const jwks = JSON.stringify({ keys: keys.publicJwks });
+  app.get('/.well-known/jwks.json', async (_request, reply) =>
+    reply
+      .header('cache-control', `public, max-age=${JWKS_MAX_AGE_S}`)
+      .type('application/json')
+      .send(jwks),
+  );
 
   app.get('/healthz', async (_request, reply) => {
     const [redis, database] = await Promise.all([

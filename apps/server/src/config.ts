@@ -89,7 +89,7 @@ export const settingsSchema = z
     SESSION_IDLE_TIMEOUT: seconds(1800),
     SESSION_ABSOLUTE_TIMEOUT: seconds(604_800),
     SESSION_POLICY: env(z.enum(['multi', 'single']).default('multi')),
-    JWT_ALG: env(z.enum(['EdDSA', 'HS256']).default('EdDSA')),
+    JWT_ALG: env(z.enum(['EdDSA', 'ES256', 'HS256']).default('EdDSA')),
     JWT_SECRET: env(
       z
         .string()
@@ -157,7 +157,7 @@ export const settingsSchema = z
         message: 'is required when NODE_ENV=production',
       });
     }
-    if (production && s.JWT_ALG === 'EdDSA' && !s.JWT_PRIVATE_KEY) {
+    if (production && s.JWT_ALG !== 'HS256' && !s.JWT_PRIVATE_KEY) {
       ctx.addIssue({
         code: 'custom',
         path: ['JWT_PRIVATE_KEY'],

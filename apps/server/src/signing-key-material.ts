@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SigningKeyMaterial } from '@latch/api';
@@ -20,10 +20,18 @@ export function signingKeyMaterial(settings: Settings, dataDir: string): Signing
   }
   const privateKeyPem =
     settings.JWT_PRIVATE_KEY ??
-    readOrCreate(path.join(dataDir, 'jwt-ed25519.pem'), () =>
-      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    );
-  return { alg: 'EdDSA', privateKeyPem, previous };
+    (settings.JWT_ALG === 'ES256'
+      ? readOrCreate(path.join(dataDir, 'jwt-es256.pem'), () =>
+          pkcs8(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey),
+        )
+      : readOrCreate(path.join(dataDir, 'jwt-ed25519.pem'), () =>
+          pkcs8(generateKeyPairSync('ed25519').privateKey),
+        ));
+  return { alg: settings.JWT_ALG, privateKeyPem, previous };
+}
+
+function pkcs8(key: KeyObject): string {
+  return key.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
 function readOrCreate(file: string, create: () => string): string {

@@ -7,7 +7,7 @@ import {
 } from 'node:crypto';
 import { base64url, calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose';
 
-export type JwtAlgorithm = 'EdDSA' | 'HS256';
+export type JwtAlgorithm = 'EdDSA' | 'ES256' | 'HS256';
 
 /** The key that signs new tokens plus every key whose tokens are still accepted, by `kid`. */
 export interface SigningKeys {
@@ -15,17 +15,22 @@ export interface SigningKeys {
   kid: string;
   signingKey: CryptoKey;
   verifyKeys: ReadonlyMap<string, CryptoKey>;
+  /**
+   * The public half of every asymmetric key, as JWKs with `kid`, `alg` and `use` — what
+   * `/.well-known/jwks.json` publishes. Empty for HS256, whose key is a shared secret.
+   */
+  publicJwks: readonly JWK[];
 }
 
 export interface SigningKeyMaterial {
   alg: JwtAlgorithm;
   /** HS256 secret (≥ 32 bytes) */
   secret?: string;
-  /** Ed25519 private key, PEM PKCS#8 */
+  /** Ed25519 (EdDSA) or P-256 (ES256) private key, PEM PKCS#8 */
   privateKeyPem?: string;
   /**
-   * Keys retired from signing but still verifying, so rotation logs nobody out: HS256 secrets, or
-   * Ed25519 public keys as base64url (the JWK `x`) or PEM SPKI.
+   * Keys retired from signing but still verifying, so rotation logs nobody out: HS256 secrets,
+   * Ed25519 public keys as base64url (the JWK `x`) or PEM SPKI, P-256 public keys as PEM SPKI.
    */
   previous?: readonly string[];
 }
@@ -38,12 +43,19 @@ type RawKey = KeyObject | Uint8Array;
 type CryptoKey = webcrypto.CryptoKey;
 
 export async function loadSigningKeys(material: SigningKeyMaterial): Promise<SigningKeys> {
-  const raw = material.alg === 'HS256' ? loadHmacKeys(material) : await loadEd25519Keys(material);
+  const raw =
+    material.alg === 'HS256' ? loadHmacKeys(material) : await loadAsymmetricKeys(material);
   // Imported once as WebCrypto keys: jose would otherwise import the KeyObject or secret again on
   // every sign and verify.
   const verifyKeys = new Map<string, CryptoKey>();
-  for (const [kid, key] of raw.verifyKeys) verifyKeys.set(kid, await toCryptoKey(key, raw.alg));
-  return { ...raw, signingKey: await toCryptoKey(raw.signingKey, raw.alg), verifyKeys };
+  const publicJwks: JWK[] = [];
+  for (const [kid, key] of raw.verifyKeys) {
+    verifyKeys.set(kid, await toCryptoKey(key, raw.alg));
+    if (!(key instanceof Uint8Array)) {
+      publicJwks.push({ ...(await exportJWK(key)), kid, alg: raw.alg, use: 'sig' });
+    }
+  }
+  return { ...raw, signingKey: await toCryptoKey(raw.signingKey, raw.alg), verifyKeys, publicJwks };
 }
 
 interface RawSigningKeys {
@@ -101,23 +113,57 @@ function hmacKid(secret: string): string {
   return createHash('sha256').update(`latch-hs256-kid:${secret}`).digest('base64url').slice(0, 16);
 }
 
-async function loadEd25519Keys(material: SigningKeyMaterial): Promise<RawSigningKeys> {
-  if (!material.privateKeyPem) throw new SigningKeyError('an Ed25519 private key is required');
+/** What each asymmetric algorithm needs of its key. */
+const CURVES = {
+  EdDSA: { keyType: 'ed25519', name: 'Ed25519' },
+  ES256: { keyType: 'ec', name: 'P-256', namedCurve: 'prime256v1' },
+} as const;
+
+async function loadAsymmetricKeys(material: SigningKeyMaterial): Promise<RawSigningKeys> {
+  const alg = material.alg === 'ES256' ? 'ES256' : 'EdDSA';
+  const curve = CURVES[alg];
+  if (!material.privateKeyPem) throw new SigningKeyError(`an ${curve.name} private key is required`);
   let signingKey: KeyObject;
   try {
     signingKey = createPrivateKey({ key: material.privateKeyPem, format: 'pem' });
   } catch {
     throw new SigningKeyError('the private key is not a PEM PKCS#8 key');
   }
-  if (signingKey.asymmetricKeyType !== 'ed25519') {
-    throw new SigningKeyError(`the private key is ${signingKey.asymmetricKeyType}, not Ed25519`);
+  if (!isCurve(signingKey, curve)) {
+    throw new SigningKeyError(
+      `the private key is ${describeKey(signingKey)}, not ${curve.name} (JWT_ALG=${alg})`,
+    );
   }
   const publicKeys = [createPublicKey(signingKey)];
-  for (const entry of material.previous ?? []) publicKeys.push(importEd25519Public(entry));
+  for (const entry of material.previous ?? []) {
+    const key = alg === 'EdDSA' ? importEd25519Public(entry) : importPemPublic(entry);
+    if (!isCurve(key, curve)) {
+      throw new SigningKeyError(`a previous key is ${describeKey(key)}, not ${curve.name}`);
+    }
+    publicKeys.push(key);
+  }
 
   const verifyKeys = new Map<string, KeyObject>();
-  for (const key of publicKeys) verifyKeys.set(await ed25519Kid(key), key);
-  return { alg: 'EdDSA', kid: await ed25519Kid(publicKeys[0]!), signingKey, verifyKeys };
+  for (const key of publicKeys) verifyKeys.set(await thumbprintKid(key), key);
+  return { alg, kid: await thumbprintKid(publicKeys[0]!), signingKey, verifyKeys };
+}
+
+function isCurve(key: KeyObject, curve: (typeof CURVES)[keyof typeof CURVES]): boolean {
+  if (key.asymmetricKeyType !== curve.keyType) return false;
+  return !('namedCurve' in curve) || key.asymmetricKeyDetails?.namedCurve === curve.namedCurve;
+}
+
+function describeKey(key: KeyObject): string {
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  return curve ? `${key.asymmetricKeyType} ${curve}` : String(key.asymmetricKeyType);
+}
+
+function importPemPublic(entry: string): KeyObject {
+  try {
+    return createPublicKey({ key: entry, format: 'pem' });
+  } catch {
+    throw new SigningKeyError('a previous key is not a PEM SPKI public key');
+  }
 }
 
 function importEd25519Public(entry: string): KeyObject {
@@ -133,7 +179,7 @@ function importEd25519Public(entry: string): KeyObject {
 }
 
 /** RFC 7638 thumbprint: the same public key always gets the same kid, on every instance. */
-async function ed25519Kid(publicKey: KeyObject): Promise<string> {
+async function thumbprintKid(publicKey: KeyObject): Promise<string> {
   return calculateJwkThumbprint(await exportJWK(publicKey));
 }
 
