@@ -22,6 +22,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { authSettingsOf } from './auth-settings.js';
 import type { Settings } from './config.js';
 import { registerHttpHardening } from './http-hardening.js';
+import { registerIntrospection } from './introspection.js';
 import { createSessionStore, type Store } from './session-store.js';
 import { signingKeyMaterial } from './signing-key-material.js';
 
@@ -129,6 +130,8 @@ export async function createLatchServer(
       .type('application/json')
       .send(jwks),
   );
+
+  await registerIntrospection(app, auth, settings.INTROSPECTION_CLIENTS);
 
   app.get('/healthz', async (_request, reply) => {
     const [redis, database] = await Promise.all([

@@ -52,6 +52,21 @@ const rateLimit = z.string().transform((value, ctx) => {
   return { attempts, windowMs: windowSeconds * 1000 };
 });
 
+/** `id:secret` of a service allowed to introspect; the secret long enough not to be guessed. */
+const introspectionClient = z.string().transform((value, ctx) => {
+  const colon = value.indexOf(':');
+  const id = value.slice(0, colon);
+  const secret = value.slice(colon + 1);
+  if (colon < 1 || secret.length < 24) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected id:secret pairs, each secret at least 24 characters',
+    });
+    return z.NEVER;
+  }
+  return { id, secret };
+});
+
 const nonBlank = z.string().trim().min(1, 'expected a non-empty value').max(256);
 
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -124,6 +139,13 @@ export const settingsSchema = z
         .default(PASSWORD_MIN_LENGTH_DEFAULT),
     ),
     ALLOW_REGISTRATION: env(boolean.default(true)),
+    INTROSPECTION_CLIENTS: env(
+      z
+        .string()
+        .transform(commaList)
+        .pipe(z.array(introspectionClient).min(1, 'expected id:secret,id:secret'))
+        .optional(),
+    ),
     CORS_ORIGINS: env(
       z
         .string()
@@ -181,7 +203,7 @@ export function parseSettings(environment: Record<string, string | undefined>): 
     const given = environment[name];
     // Secrets and URLs (which may carry a password) are named, never echoed.
     const shown =
-      given === undefined || /SECRET|KEY|URL|NODES/.test(name) ? '' : ` (got "${given}")`;
+      given === undefined || /SECRET|KEY|URL|NODES|CLIENTS/.test(name) ? '' : ` (got "${given}")`;
     return `  ${name}: ${issue.message}${shown}`;
   });
   throw new SettingsError(`Invalid settings:\n${lines.join('\n')}`);

@@ -1,7 +1,12 @@
 import { type Settings, settingsSchema } from './config.js';
 
 /** Secrets are never shown, only whether they are set. */
-const SECRET_KEYS = new Set<keyof Settings>(['JWT_SECRET', 'JWT_PRIVATE_KEY', 'JWT_PREVIOUS_KEYS']);
+const SECRET_KEYS = new Set<keyof Settings>([
+  'JWT_SECRET',
+  'JWT_PRIVATE_KEY',
+  'JWT_PREVIOUS_KEYS',
+  'INTROSPECTION_CLIENTS',
+]);
 
 /**
  * The active settings as the start-up log shows them: every value, with secrets reduced to

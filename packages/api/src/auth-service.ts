@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import type { UserRecord, UserRepository } from '@latch/db';
 import { canonicalUsername, UsernameTakenError } from '@latch/db';
 import type {
@@ -15,6 +16,7 @@ import type { Authenticated, AuthFlows, RequestOrigin } from './auth-flows.js';
 import type { AuthSettings, RateLimit } from './auth-settings.js';
 import type { Clock } from './clock.js';
 import { AuthError, PasswordPolicyError, RequestError } from './errors.js';
+import { INACTIVE, type IntrospectionResult } from './introspection.js';
 import { normalizePassword, passwordCandidates, passwordProblem } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
 import { idleExpiresAt, refreshExpiresAt } from './session/session-policy.js';
@@ -216,6 +218,35 @@ export class AuthService implements AuthFlows {
     }
     const session = throwUnlessActive(await sessions.touch(verified.ref, now));
     return { user: { id: session.userId, username: session.username }, session };
+  }
+
+  /**
+   * RFC 7662 introspection for other services: verifies the token and reads its session in one
+   * store round trip, without sliding the idle deadline (asking is not activity).
+   */
+  async introspect(token: string): Promise<IntrospectionResult> {
+    const { accessTokens, sessions, clock } = this.#deps;
+    const now = clock();
+    const verified = await accessTokens.verify(token, now);
+    if (verified.status !== 'valid') return INACTIVE;
+    const check = await sessions.peek(verified.ref, now);
+    if (check.status !== 'active') return INACTIVE;
+    // Verified above; the cache of verified tokens keeps only the session it names.
+    const { exp, iat, iss, aud } = decodeJwt(token);
+    if (exp === undefined || iat === undefined || iss === undefined || aud === undefined) {
+      return INACTIVE;
+    }
+    return {
+      active: true,
+      sub: check.session.userId,
+      sid: check.session.id,
+      username: check.session.username,
+      exp,
+      iat,
+      iss,
+      aud,
+      token_type: 'Bearer',
+    };
   }
 
   me({ user, session }: Authenticated): MeOutput {

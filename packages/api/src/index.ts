@@ -4,6 +4,7 @@ export { type AuthSettings, type RateLimit, sessionTimeoutsOf } from './auth-set
 export { type Clock, systemClock } from './clock.js';
 export { commonPasswordCount } from './common-passwords.js';
 export { AuthError, PasswordPolicyError, RequestError } from './errors.js';
+export type { IntrospectionResult } from './introspection.js';
 export { normalizePassword, passwordProblem } from './password-policy.js';
 export {
   defaultPasswordHashOptions,
