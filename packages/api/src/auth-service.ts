@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { decodeJwt } from 'jose';
 import type { UserRecord, UserRepository } from '@latch/db';
 import { canonicalUsername, UsernameTakenError } from '@latch/db';
 import type {
@@ -12,6 +11,7 @@ import type {
   SessionListItem,
   TokenPair,
 } from '@latch/shared';
+import { decodeJwt } from 'jose';
 import type { Authenticated, AuthFlows, RequestOrigin } from './auth-flows.js';
 import type { AuthSettings, RateLimit } from './auth-settings.js';
 import type { Clock } from './clock.js';

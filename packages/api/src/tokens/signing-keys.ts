@@ -122,7 +122,8 @@ const CURVES = {
 async function loadAsymmetricKeys(material: SigningKeyMaterial): Promise<RawSigningKeys> {
   const alg = material.alg === 'ES256' ? 'ES256' : 'EdDSA';
   const curve = CURVES[alg];
-  if (!material.privateKeyPem) throw new SigningKeyError(`an ${curve.name} private key is required`);
+  if (!material.privateKeyPem)
+    throw new SigningKeyError(`an ${curve.name} private key is required`);
   let signingKey: KeyObject;
   try {
     signingKey = createPrivateKey({ key: material.privateKeyPem, format: 'pem' });
