@@ -7,7 +7,7 @@ import { run } from './run.js';
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The packages other apps install, by folder under `packages/`. */
-export const PUBLISHED = ['client', 'vue'] as const;
+export const PUBLISHED = ['client', 'vue', 'verify'] as const;
 export type Published = (typeof PUBLISHED)[number];
 
 /** A tool this package (or `packages/<name>`) has installed, run without pnpm in between. */

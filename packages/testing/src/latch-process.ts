@@ -24,7 +24,8 @@ export interface LatchProcess {
  * (not through pnpm) and killed as a process group so nothing outlives the test.
  */
 export async function startLatchProcess(env: Record<string, string> = {}): Promise<LatchProcess> {
-  const port = await freePort();
+  // A given PORT is kept (a restart on the same address); otherwise any free one.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const cwd = mkdtempSync(path.join(tmpdir(), 'latch-server-'));
   const child: ChildProcess = spawn(tsx, [serverMain], {
     cwd,
