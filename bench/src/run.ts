@@ -4,6 +4,7 @@
  * bench/results/<name>.json. A missed target is reported, never an error; a crash exits 1.
  */
 import { authOverhead } from './benchmarks/auth-overhead.js';
+import { introspection } from './benchmarks/introspection.js';
 import { login } from './benchmarks/login.js';
 import { refreshStorm } from './benchmarks/refresh-storm.js';
 import { revokedScaling } from './benchmarks/revoked-scaling.js';
@@ -21,7 +22,7 @@ import {
   writeResult,
 } from './lib/report.js';
 
-const benchmarks: Benchmark[] = [authOverhead, revokedScaling, refreshStorm, login];
+const benchmarks: Benchmark[] = [authOverhead, introspection, revokedScaling, refreshStorm, login];
 /** No benchmark may run longer than this, whatever happens. */
 const BENCHMARK_TIMEOUT_MS = 15 * 60_000;
 
