@@ -60,17 +60,17 @@ describe('change password page', () => {
   it('checks what it can before asking the server', async () => {
     mounted = await mountApp(port, '/account/password');
     await fill(mounted, '', 'short', 'different');
-    expect(mounted.wrapper.find('#currentPassword-error').text()).toBe(
+    expect(mounted.wrapper.find('#current-password-error').text()).toBe(
       'Enter your current password.',
     );
-    expect(mounted.wrapper.find('#newPassword-error').text()).toBe('Use at least 8 characters.');
-    expect(mounted.wrapper.find('#confirmPassword-error').text()).toBe(
+    expect(mounted.wrapper.find('#new-password-error').text()).toBe('Use at least 8 characters.');
+    expect(mounted.wrapper.find('#confirm-password-error').text()).toBe(
       'The two new passwords differ.',
     );
     expect(document.activeElement?.id).toBe('current-password');
 
     await fill(mounted, 'same old password', 'same old password');
-    expect(mounted.wrapper.find('#newPassword-error').text()).toBe(
+    expect(mounted.wrapper.find('#new-password-error').text()).toBe(
       'Choose a password other than your current one.',
     );
     expect(port.calls.filter((call) => call.startsWith('changePassword'))).toEqual([]);
@@ -82,7 +82,7 @@ describe('change password page', () => {
     };
     mounted = await mountApp(port, '/account/password');
     await fill(mounted, 'not my password', 'violet rocket under tuesday');
-    expect(mounted.wrapper.find('#currentPassword-error').text()).toBe(
+    expect(mounted.wrapper.find('#current-password-error').text()).toBe(
       'Your current password is not right.',
     );
     expect(field(mounted, 'Current password').element.value).toBe('');
@@ -96,7 +96,7 @@ describe('change password page', () => {
       });
     };
     await fill(mounted, 'my password', 'password1234');
-    expect(mounted.wrapper.find('#newPassword-error').text()).toBe(
+    expect(mounted.wrapper.find('#new-password-error').text()).toBe(
       'This password is too common: choose another.',
     );
   });

@@ -3,11 +3,9 @@ import { AuthError, PasswordPolicyError, RequestError } from '@latch/api';
 import { createLatchServer, type LatchServer } from '../app.js';
 import { parseSettings, SettingsError } from '../config.js';
 import { migrateEmbeddedDatabase } from '../prepare-database.js';
+import { reachStore } from '../wait-for-store.js';
 import { parseCommandLine, requireSessionStore, usage } from './commands.js';
 import { CliError } from './read-password.js';
-
-const STORE_TIMEOUT_MS = 5000;
-const STORE_RETRY_MS = 100;
 
 /**
  * `pnpm latch <command> <name>`: the operator's tools, on the same settings, database and session
@@ -25,7 +23,7 @@ async function main(args: string[]): Promise<number> {
   try {
     requireSessionStore(parsed.command, server.store.kind);
     await migrateEmbeddedDatabase(settings);
-    await reachStore(server);
+    await requireStore(server);
     await parsed.command.run(
       { auth: server.auth, storeKind: server.store.kind, print: (line) => console.log(line) },
       parsed.username,
@@ -36,21 +34,13 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-/** Redis connects in the background: give it the moment the server gives it (waitForStore). */
-async function reachStore({ store }: LatchServer): Promise<void> {
-  const deadline = Date.now() + STORE_TIMEOUT_MS;
-  for (;;) {
-    try {
-      await store.ping();
-      return;
-    } catch (error) {
-      if (Date.now() >= deadline) {
-        throw new CliError(
-          `the session store (Redis) cannot be reached (${messageOf(error)}); nothing was changed`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, STORE_RETRY_MS));
-    }
+/** The CLI changes nothing unless the store answers (Redis connects in the background). */
+async function requireStore({ store }: LatchServer): Promise<void> {
+  const error = await reachStore(store);
+  if (error) {
+    throw new CliError(
+      `the session store (Redis) cannot be reached (${messageOf(error)}); nothing was changed`,
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { failureOf } from '@latch/client';
 import { safeRedirect, useAuth } from '@latch/vue';
 import { computed, nextTick, onMounted, reactive, ref } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
+import type { Focusable } from './focusable';
 import {
   type CredentialField,
   credentialFieldErrors,
@@ -55,8 +56,8 @@ export function useCredentialsForm(mode: 'login' | 'register') {
   );
 
   const notice = computed(() => auth.state.notice);
-  const usernameInput = ref<HTMLInputElement | null>(null);
-  const passwordInput = ref<HTMLInputElement | null>(null);
+  const usernameInput = ref<Focusable | null>(null);
+  const passwordInput = ref<Focusable | null>(null);
 
   async function focusFirstInvalid() {
     await nextTick();
