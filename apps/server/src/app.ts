@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import {
@@ -23,6 +24,7 @@ import { authSettingsOf } from './auth-settings.js';
 import type { Settings } from './config.js';
 import { registerHttpHardening } from './http-hardening.js';
 import { registerIntrospection } from './introspection.js';
+import { refreshCookieJar, TRANSPORT_HEADER } from './refresh-cookie-jar.js';
 import { createSessionStore, type Store } from './session-store.js';
 import { signingKeyMaterial } from './signing-key-material.js';
 
@@ -95,24 +97,32 @@ export async function createLatchServer(
     await Promise.allSettled([store.close(), db.close()]);
   });
 
+  await app.register(cookie);
   if (settings.CORS_ORIGINS) {
     await app.register(cors, {
       origin: settings.CORS_ORIGINS,
       methods: ['GET', 'POST'],
-      allowedHeaders: ['authorization', 'content-type', 'trpc-accept'],
+      allowedHeaders: ['authorization', 'content-type', 'trpc-accept', TRANSPORT_HEADER],
+      // The cookie transport from a listed origin: fetch with credentials: 'include'.
+      credentials: true,
       maxAge: 600,
     });
   }
+  const cookieOptions = {
+    secure: settings.COOKIE_SECURE ?? settings.NODE_ENV === 'production',
+    allowedOrigins: settings.CORS_ORIGINS ?? [],
+  };
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: ({ req }): LatchContext => ({
+      createContext: ({ req, res }): LatchContext => ({
         auth,
         origin: { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null },
         authorization: req.headers.authorization,
+        refreshCookie: refreshCookieJar(req, res, cookieOptions),
       }),
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR')

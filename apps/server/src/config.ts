@@ -67,6 +67,32 @@ const introspectionClient = z.string().transform((value, ctx) => {
   return { id, secret };
 });
 
+/**
+ * An origin as browsers send it (`scheme://host[:port]`): a trailing `/` is dropped, since
+ * `Origin` never has one and the entry would never match; a path or query is refused.
+ */
+const origin = z.string().transform((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected origins like https://app.example, got "${value}"`,
+    });
+    return z.NEVER;
+  }
+  const bare = value.replace(/\/$/, '');
+  if (url.origin !== bare) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not an origin: use ${url.origin} (no path, query or fragment)`,
+    });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
 const nonBlank = z.string().trim().min(1, 'expected a non-empty value').max(256);
 
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -146,15 +172,8 @@ export const settingsSchema = z
         .pipe(z.array(introspectionClient).min(1, 'expected id:secret,id:secret'))
         .optional(),
     ),
-    CORS_ORIGINS: env(
-      z
-        .string()
-        .transform(commaList)
-        .pipe(
-          z.array(z.url({ error: 'expected comma-separated origins like https://app.example' })),
-        )
-        .optional(),
-    ),
+    CORS_ORIGINS: env(z.string().transform(commaList).pipe(z.array(origin)).optional()),
+    COOKIE_SECURE: env(boolean.optional()),
     TRUST_PROXY: env(trustProxy.default(false)),
     /** Where the built web app is served from; default apps/web/dist of this checkout. */
     WEB_DIST: env(z.string().optional()),

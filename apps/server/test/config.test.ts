@@ -58,12 +58,23 @@ describe('settings', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['ALLOW_REGISTRATION', 'maybe'],
     ['CORS_ORIGINS', 'not a url'],
+    ['CORS_ORIGINS', 'https://app.example/login'],
+    ['COOKIE_SECURE', 'yes'],
     ['TRUST_PROXY', 'sometimes'],
     ['LOG_LEVEL', 'loud'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => parseSettings({ [name]: value })).toThrow(SettingsError);
     expect(() => parseSettings({ [name]: value })).toThrow(
       new RegExp(`^Invalid settings:\\n  ${name}: `),
+    );
+  });
+
+  it('takes an origin with a trailing slash as the origin browsers send, and names a path', () => {
+    expect(
+      parseSettings({ CORS_ORIGINS: 'http://x:1/, https://app.example' }).CORS_ORIGINS,
+    ).toEqual(['http://x:1', 'https://app.example']);
+    expect(() => parseSettings({ CORS_ORIGINS: 'https://app.example/login' })).toThrow(
+      /is not an origin: use https:\/\/app\.example/,
     );
   });
 

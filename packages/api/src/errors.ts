@@ -16,9 +16,9 @@ export class AuthError extends Error {
 /** A request that cannot be served for a reason that is not about authentication. */
 export class RequestError extends Error {
   override name = 'RequestError';
-  readonly kind: 'NOT_FOUND' | 'CONFLICT';
+  readonly kind: 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN';
 
-  constructor(kind: 'NOT_FOUND' | 'CONFLICT', message: string) {
+  constructor(kind: 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN', message: string) {
     super(message);
     this.kind = kind;
   }

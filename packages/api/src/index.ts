@@ -11,6 +11,7 @@ export {
   PasswordHasher,
   type PasswordHashOptions,
 } from './passwords.js';
+export type { RefreshCookie } from './refresh-cookie.js';
 export { type AppRouter, appRouter } from './router.js';
 export { MemorySessionStore } from './session/memory-session-store.js';
 export type { RedisClient } from './session/redis-script.js';

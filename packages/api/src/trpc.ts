@@ -4,6 +4,7 @@ import { en } from 'zod/locales';
 import { config } from 'zod/mini';
 import type { Authenticated, AuthFlows, RequestOrigin } from './auth-flows.js';
 import { AuthError, PasswordPolicyError, RequestError } from './errors.js';
+import type { RefreshCookie } from './refresh-cookie.js';
 import { StoreUnavailableError } from './session/session-store.js';
 
 // The shared schemas are zod/mini, which has no messages of its own (the client stays small); the
@@ -15,6 +16,8 @@ export interface LatchContext {
   auth: AuthFlows;
   origin: RequestOrigin;
   authorization: string | undefined;
+  /** The refresh-token cookie of this request (browser transport); absent: body transport. */
+  refreshCookie?: RefreshCookie;
 }
 
 const t = initTRPC.context<LatchContext>().create({

@@ -93,7 +93,8 @@ export function createLatchClient(options: LatchClientOptions): LatchClient {
   const session = new LatchSession({
     storage: options.storage ?? memoryStorage(),
     transport: {
-      refresh: (refreshToken, signal) => plain.auth.refresh.mutate({ refreshToken }, { signal }),
+      refresh: async (refreshToken, signal) =>
+        withRefreshToken(await plain.auth.refresh.mutate({ refreshToken }, { signal })),
     },
     onSessionEnd: options.onSessionEnd,
     refreshSkewMs: options.refreshSkewMs ?? 120_000,
@@ -132,10 +133,14 @@ export function createLatchClient(options: LatchClientOptions): LatchClient {
     trpc,
     session,
     async login(input) {
-      return session.signIn(await plain.auth.login.mutate(input, { signal: timeout() }));
+      return session.signIn(
+        withRefreshToken(await plain.auth.login.mutate(input, { signal: timeout() })),
+      );
     },
     async register(input) {
-      return session.signIn(await plain.auth.register.mutate(input, { signal: timeout() }));
+      return session.signIn(
+        withRefreshToken(await plain.auth.register.mutate(input, { signal: timeout() })),
+      );
     },
     async logout() {
       const ended = session.endLocally('LOGGED_OUT');
@@ -158,4 +163,17 @@ export function createLatchClient(options: LatchClientOptions): LatchClient {
     subscribe: (listener) => session.subscribe(listener),
     close: () => session.close(),
   };
+}
+
+/**
+ * This client keeps the refresh token itself (the body transport), so the answer must carry it;
+ * the server leaves it out only for requests that opted into the cookie transport.
+ */
+function withRefreshToken<T extends { refreshToken?: string }>(
+  answer: T,
+): T & { refreshToken: string } {
+  if (typeof answer.refreshToken !== 'string') {
+    throw new Error('The server answered without a refresh token (cookie transport?).');
+  }
+  return answer as T & { refreshToken: string };
 }

@@ -45,8 +45,9 @@ export const changePasswordInput = z.object({
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 // A refresh token is opaque (ids, generation, secret, tag); the bound only keeps junk small.
+// Absent under the cookie transport, where the httpOnly cookie carries it.
 export const refreshInput = z.object({
-  refreshToken: z.string().check(z.minLength(1), z.maxLength(512)),
+  refreshToken: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 export type RefreshInput = z.infer<typeof refreshInput>;
 

@@ -34,7 +34,7 @@ describe('HTTP hardening of /trpc', () => {
         headers: json,
         body: '{"username":"nobody_here","password":"wrong password"}',
       }, // 401
-      { method: 'POST', path: '/trpc/auth.refresh', headers: json, body: '{}' }, // 400
+      { method: 'POST', path: '/trpc/auth.refresh', headers: json, body: '{}' }, // 401 REFRESH_INVALID (no token in body or cookie)
       { method: 'GET', path: '/trpc/auth.me' }, // 401
       { method: 'GET', path: '/trpc/no.such' }, // 404
       {
@@ -55,7 +55,7 @@ describe('HTTP hardening of /trpc', () => {
         `${request.method} ${request.path} → ${response.status}`,
       ).toBe('no-store');
     }
-    expect(statuses).toEqual([200, 200, 401, 400, 401, 404, 415, 413, 200]);
+    expect(statuses).toEqual([200, 200, 401, 401, 401, 404, 415, 413, 200]);
   });
 
   it('answers TRACE and other methods than GET/POST with a 405, never a 500', async () => {

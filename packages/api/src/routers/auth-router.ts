@@ -5,20 +5,29 @@ import {
   registerInput,
   revokeSessionInput,
 } from '@latch/shared';
+import { answerWith, NO_COOKIE, presentedRefreshToken } from '../refresh-cookie.js';
 import { protectedProcedure, publicProcedure, router } from '../trpc.js';
 
 export const authRouter = router({
   register: publicProcedure
     .input(registerInput)
-    .mutation(({ ctx, input }) => ctx.auth.register(input, ctx.origin)),
+    .mutation(async ({ ctx, input }) =>
+      answerWith(ctx.refreshCookie ?? NO_COOKIE, await ctx.auth.register(input, ctx.origin)),
+    ),
 
   login: publicProcedure
     .input(credentialsInput)
-    .mutation(({ ctx, input }) => ctx.auth.login(input, ctx.origin)),
+    .mutation(async ({ ctx, input }) =>
+      answerWith(ctx.refreshCookie ?? NO_COOKIE, await ctx.auth.login(input, ctx.origin)),
+    ),
 
-  refresh: publicProcedure
-    .input(refreshInput)
-    .mutation(({ ctx, input }) => ctx.auth.refresh(input.refreshToken)),
+  refresh: publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
+    const cookie = ctx.refreshCookie ?? NO_COOKIE;
+    return answerWith(
+      cookie,
+      await ctx.auth.refresh(presentedRefreshToken(cookie, input.refreshToken)),
+    );
+  }),
 
   changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     await ctx.auth.changePassword(ctx, input, ctx.origin);
@@ -27,12 +36,15 @@ export const authRouter = router({
 
   logout: protectedProcedure.mutation(async ({ ctx }) => {
     await ctx.auth.logout(ctx);
+    ctx.refreshCookie?.clear();
     return { ok: true as const };
   }),
 
-  logoutAll: protectedProcedure.mutation(async ({ ctx }) => ({
-    revoked: await ctx.auth.logoutAll(ctx),
-  })),
+  logoutAll: protectedProcedure.mutation(async ({ ctx }) => {
+    const revoked = await ctx.auth.logoutAll(ctx);
+    ctx.refreshCookie?.clear();
+    return { revoked };
+  }),
 
   me: protectedProcedure.query(({ ctx }) => ctx.auth.me(ctx)),
 
