@@ -46,7 +46,7 @@ async function post(
 }
 
 const cookieTransport = { 'x-latch-transport': 'cookie' };
-const valueOf = (setCookie: string[], name = COOKIE) =>
+const cookieValue = (setCookie: string[], name = COOKIE) =>
   setCookie
     .find((c) => c.startsWith(`${name}=`))
     ?.split(';')[0]
@@ -86,17 +86,17 @@ describe('the cookie transport (x-latch-transport: cookie)', () => {
 
   it('refresh reads and rotates the cookie; the old value is reuse and revokes the session', async () => {
     const login = await cookieLogin();
-    const first = valueOf(login.setCookie);
+    const first = cookieValue(login.setCookie);
     const refreshed = await post(server, 'auth.refresh', {}, withCookie(first));
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.result?.data).not.toHaveProperty('refreshToken');
-    const second = valueOf(refreshed.setCookie);
+    const second = cookieValue(refreshed.setCookie);
     expect(second).not.toBe(first);
     const newAccess = String(refreshed.body.result?.data.accessToken);
     expect(await me(newAccess)).toBe(200);
 
     const second2 = await post(server, 'auth.refresh', {}, withCookie(second));
-    const third = valueOf(second2.setCookie);
+    const third = cookieValue(second2.setCookie);
     // `first` is two rotations old: reuse.
     const reused = await post(server, 'auth.refresh', {}, withCookie(first));
     expect(reused.body.error?.data.authCode).toBe('REFRESH_REUSED');
@@ -107,7 +107,7 @@ describe('the cookie transport (x-latch-transport: cookie)', () => {
 
   it('logout clears the cookie, and its last value is refused afterwards', async () => {
     const login = await cookieLogin();
-    const value = valueOf(login.setCookie);
+    const value = cookieValue(login.setCookie);
     const access = String(login.body.result?.data.accessToken);
     const logout = await post(
       server,
@@ -129,7 +129,7 @@ describe('the cookie transport (x-latch-transport: cookie)', () => {
 
   it('refuses the cookie from another site (Origin or Sec-Fetch-Site), changing nothing; a listed origin may use it', async () => {
     const login = await cookieLogin();
-    const value = valueOf(login.setCookie);
+    const value = cookieValue(login.setCookie);
     const crossSite: Record<string, string>[] = [
       { origin: 'http://evil.example' },
       { origin: 'http://localhost:1' },
@@ -153,7 +153,7 @@ describe('the cookie transport (x-latch-transport: cookie)', () => {
       'auth.refresh',
       {},
       {
-        ...withCookie(valueOf(allowed.setCookie)),
+        ...withCookie(cookieValue(allowed.setCookie)),
         origin: server.url,
         'sec-fetch-site': 'same-origin',
       },
