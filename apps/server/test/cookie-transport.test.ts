@@ -105,6 +105,43 @@ describe('the cookie transport (x-latch-transport: cookie)', () => {
     });
   });
 
+  it('a refused cookie refresh clears the cookie; the answer says whose session a good one is', async () => {
+    const login = await cookieLogin();
+    const value = cookieValue(login.setCookie);
+    const refreshed = await post(server, 'auth.refresh', {}, withCookie(value));
+    // A page holding only the cookie learns the session from this one answer.
+    expect(refreshed.body.result?.data).toMatchObject({
+      user: login.body.result?.data.user,
+      sessionId: login.body.result?.data.sessionId,
+    });
+
+    const second = cookieValue(refreshed.setCookie);
+    const third = cookieValue(
+      (await post(server, 'auth.refresh', {}, withCookie(second))).setCookie,
+    );
+    // A wrong secret, junk, then two rotations old (reuse: the session is revoked).
+    const parts = third.split('.');
+    const wrongSecret = [...parts.slice(0, 3), 'x'.repeat(43), ...parts.slice(4)].join('.');
+    for (const dead of [wrongSecret, 'junk', value]) {
+      const refused = await post(server, 'auth.refresh', {}, withCookie(dead));
+      expect(refused.status, dead).toBe(401);
+      const cleared = refused.setCookie.find((c) => c.startsWith(`${COOKIE}=`)) ?? '';
+      expect(cleared).toMatch(/^latch-refresh=;.*Expires=Thu, 01 Jan 1970/);
+    }
+    // Refused for coming from another site is not the cookie's fault: it stays.
+    const crossSite = await post(
+      server,
+      'auth.refresh',
+      {},
+      {
+        ...withCookie('anything'),
+        origin: 'http://evil.example',
+      },
+    );
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.setCookie).toEqual([]);
+  });
+
   it('logout clears the cookie, and its last value is refused afterwards', async () => {
     const login = await cookieLogin();
     const value = cookieValue(login.setCookie);

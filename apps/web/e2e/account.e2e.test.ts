@@ -39,8 +39,8 @@ describe('account pages (Chromium, real server and Redis)', () => {
       const context = await browser.newContext({ baseURL: server.url, viewport });
       const { page } = await watchedPage(context);
       await page.goto('/register');
-      expect(await page.title()).toBe('Create an account · Latch');
       await page.getByRole('heading', { name: 'Create an account' }).waitFor();
+      expect(await page.title()).toBe('Create an account · Latch');
       await screenshot(page, viewport.width > 500 ? 'register' : 'register-mobile');
       await context.close();
     }

@@ -5,8 +5,9 @@ import { forgetDraftsOnLogout } from './lib/drafts';
 import { createAppRouter } from './router';
 import './styles.css';
 
-// The API is on this origin (`pnpm start`, or Vite's proxy in `pnpm dev`); the session lives in
-// localStorage, so a reload keeps it and the tabs share it.
+// The API is on this origin (`pnpm start`, or Vite's proxy in `pnpm dev`). The cookie transport
+// (the browser default): the refresh token is an httpOnly cookie, the access token stays in
+// memory, and a reload or a new tab takes the session up again through the cookie.
 const auth = createLatchAuth({ url: '/trpc' });
 forgetDraftsOnLogout(auth);
 const router = createAppRouter(auth);

@@ -60,6 +60,7 @@ export class FakePort implements AuthPort {
   }
 
   hasSession = () => this.user !== null;
+  restore = async () => null;
   storedUser = () => this.user;
 
   login = (credentials: Credentials) => {

@@ -6,7 +6,6 @@ import type {
   PublicUser,
   RegisterInput,
   SessionListItem,
-  TokenPair,
 } from '@latch/shared';
 import type { ActiveSession } from './session/session-record.js';
 
@@ -35,7 +34,7 @@ export interface AuthFlows {
     input: ChangePasswordInput,
     origin: RequestOrigin,
   ): Promise<void>;
-  refresh(refreshToken: string): Promise<TokenPair>;
+  refresh(refreshToken: string): Promise<LoginOutput>;
   authenticate(authorization: string | undefined): Promise<Authenticated>;
   me(auth: Authenticated): MeOutput;
   logout(auth: Authenticated): Promise<void>;

@@ -165,7 +165,8 @@ export class AuthService implements AuthFlows {
     await sessions.revokeAll(user.id, { except: auth.session.id });
   }
 
-  async refresh(refreshToken: string): Promise<TokenPair> {
+  /** Rotates the tokens; answers like a login, so a client holding only a cookie learns whose session it is. */
+  async refresh(refreshToken: string): Promise<LoginOutput> {
     const presented = parseRefreshToken(refreshToken);
     if (!presented) throw new AuthError('REFRESH_INVALID');
     const now = this.#deps.clock();
@@ -190,7 +191,12 @@ export class AuthService implements AuthFlows {
       case 'grace': {
         const pair = outcome.status === 'rotated' ? next.pair : outcome.result;
         const tagged = tagPair(pair, outcome.tagKey, presented, successor);
-        return capRefreshExpiry(tagged, outcome.session);
+        const { session } = outcome;
+        return {
+          user: { id: session.userId, username: session.username },
+          sessionId: session.id,
+          ...capRefreshExpiry(tagged, session),
+        };
       }
       case 'reused':
         throw new AuthError('REFRESH_REUSED');

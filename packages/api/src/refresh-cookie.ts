@@ -1,4 +1,4 @@
-import type { TokenPair } from '@latch/shared';
+import { isSessionEndingCode, type TokenPair } from '@latch/shared';
 import { AuthError, RequestError } from './errors.js';
 
 /**
@@ -40,6 +40,24 @@ export function presentedRefreshToken(cookie: RefreshCookie, fromBody: string | 
   const token = cookie.read();
   if (!token) throw new AuthError('REFRESH_INVALID');
   return token;
+}
+
+/**
+ * Runs a refresh of the cookie's token: when it is refused for good (unknown, reused, session
+ * over; not a store outage) the cookie is cleared, so a browser doesn't keep presenting a dead session on every page load.
+ */
+export async function spendingCookie<T>(
+  cookie: RefreshCookie,
+  refresh: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await refresh();
+  } catch (error) {
+    if (cookie.requested && error instanceof AuthError && isSessionEndingCode(error.code)) {
+      cookie.clear();
+    }
+    throw error;
+  }
 }
 
 /** Body transport everywhere: what a context without a host cookie jar gets. */

@@ -1,4 +1,4 @@
-import type { LoginOutput, SessionEndReason, TokenPair } from '@latch/shared';
+import type { LoginOutput, SessionEndReason } from '@latch/shared';
 import { isSessionEndingCode } from '@latch/shared';
 import type { Operation } from '@trpc/client';
 import { authErrorOf, SignedOutError } from './auth-errors.js';
@@ -15,9 +15,18 @@ import { openTabChannel, type TabChannel, type TabMessage } from './tab-channel.
 import { withTabLock } from './tab-lock.js';
 import type { TokenStorage } from './token-storage.js';
 
+/** A login, register or refresh answer; without `refreshToken` under the cookie transport. */
+export type SessionAnswer = Omit<LoginOutput, 'refreshToken'> & { refreshToken?: string };
+
 /** The one server call the session makes itself; sent without the auth link so it can't recurse. */
 export interface RefreshTransport {
-  refresh(refreshToken: string, signal: AbortSignal): Promise<TokenPair>;
+  /**
+   * `auth.refresh` with this refresh token, or with none: the cookie transport's browser sends
+   * its cookie instead.
+   */
+  refresh(refreshToken: string | undefined, signal: AbortSignal): Promise<SessionAnswer>;
+  /** Whether a session can exist that this client does not hold yet (the cookie transport). */
+  readonly restores?: boolean;
 }
 
 export interface TabSyncOptions {
@@ -31,9 +40,16 @@ export interface LatchSessionOptions {
   storage: TokenStorage;
   transport: RefreshTransport;
   onSessionEnd?: SessionEndHandler | undefined;
+  /** Called first when this tab ended a session for a server's answer, with what it held. */
+  onEndedByServer?: ((reason: SessionEndReason, ended: StoredSession) => void) | undefined;
   refreshSkewMs: number;
-  /** `undefined`: on when the storage is shared between tabs (`storage.sharedAs`). */
+  /** `undefined`: on when the session is shared between tabs (`sharedAs`). */
   tabSync?: boolean | TabSyncOptions | undefined;
+  /**
+   * Set when every tab of the origin has the same session: shared storage (default
+   * `storage.sharedAs`) or the browser's one cookie jar. Names the tab lock and channel.
+   */
+  sharedAs?: string | undefined;
   /** The clock compared with token expiry times (epoch ms). */
   now?: (() => number) | undefined;
   /** Gives up on a refresh request after this long (the tab lock is held meanwhile). */
@@ -61,11 +77,13 @@ export class LatchSession {
   readonly #storage: TokenStorage;
   readonly #transport: RefreshTransport;
   readonly #onSessionEnd: SessionEndHandler | undefined;
+  readonly #onEndedByServer: LatchSessionOptions['onEndedByServer'];
   readonly #skewMs: number;
   readonly #now: () => number;
   readonly #refreshTimeoutMs: number;
   readonly #lock: { name: string; timeoutMs: number } | undefined;
   readonly #channel: TabChannel | undefined;
+  readonly #sharedAs: string | undefined;
   readonly #listeners = new Set<AuthStateListener>();
   /** Sessions that ended here or in another tab: never adopted again from storage or a message. */
   readonly #ended = new Set<string>();
@@ -74,22 +92,25 @@ export class LatchSession {
   #current: StoredSession | null;
   #state: AuthState;
   #refreshing: Promise<void> | undefined;
+  #restoring: Promise<void> | undefined;
   #loggingOutEverywhere: string | undefined;
 
   constructor(options: LatchSessionOptions) {
     this.#storage = options.storage;
     this.#transport = options.transport;
     this.#onSessionEnd = options.onSessionEnd;
+    this.#onEndedByServer = options.onEndedByServer;
     this.#skewMs = options.refreshSkewMs;
     this.#now = options.now ?? Date.now;
     this.#refreshTimeoutMs = options.refreshTimeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS;
     this.#current = this.#readStorage();
     this.#state = stateOf(this.#current, null);
 
-    const sync = options.tabSync ?? this.#storage.sharedAs !== undefined;
+    this.#sharedAs = options.sharedAs ?? this.#storage.sharedAs;
+    const sync = options.tabSync ?? this.#sharedAs !== undefined;
     if (sync !== false) {
       const settings = typeof sync === 'object' ? sync : {};
-      const name = settings.name ?? this.#storage.sharedAs ?? 'latch.session';
+      const name = settings.name ?? this.#sharedAs ?? 'latch.session';
       this.#lock = {
         name: `latch-refresh:${name}`,
         timeoutMs: settings.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
@@ -170,6 +191,7 @@ export class LatchSession {
     if (!current || !sent || current.sessionId !== sent.sessionId) return;
     // Our own logoutAll revoking this session is the user's doing, not a forced end.
     const byUser = code === 'SESSION_REVOKED' && this.#loggingOutEverywhere === current.sessionId;
+    if (!byUser) callSafely(() => this.#onEndedByServer?.(code, current));
     this.#end(byUser ? 'LOGGED_OUT' : code);
   }
 
@@ -184,8 +206,23 @@ export class LatchSession {
     return this.#refreshing;
   }
 
+  /**
+   * Takes up the session the browser's cookie carries (cookie transport), when this client holds
+   * none: one `auth.refresh` under the tab lock, so tabs opening at once share one. A refused
+   * refresh means there is none (the state's `reason` says why, unless there simply was no
+   * cookie); a failure to reach the server rejects and leaves the next call to try again.
+   */
+  async restore(): Promise<AuthState> {
+    if (this.#current || !this.#transport.restores) return this.#state;
+    this.#restoring ??= this.#restoreOnce().finally(() => {
+      this.#restoring = undefined;
+    });
+    await this.#restoring;
+    return this.#state;
+  }
+
   /** Stores a login/register answer as the current session. */
-  signIn(output: LoginOutput): SignedInState {
+  signIn(output: SessionAnswer): SignedInState {
     const session: StoredSession = { ...output, receivedAt: this.#now() };
     this.#store(session);
     return stateOf(session, null) as SignedInState;
@@ -225,13 +262,13 @@ export class LatchSession {
       const base = this.#current;
       if (!base) throw new SignedOutError('The session ended during the refresh.');
       if (
-        base.refreshToken !== start.refreshToken &&
+        base.accessToken !== start.accessToken &&
         !shouldRefresh(base, this.#now(), this.#skewMs)
       ) {
         return;
       }
 
-      let pair: TokenPair;
+      let pair: SessionAnswer;
       try {
         const signal = AbortSignal.timeout(this.#refreshTimeoutMs);
         pair = await this.#transport.refresh(base.refreshToken, signal);
@@ -248,11 +285,42 @@ export class LatchSession {
       if (current.sessionId !== base.sessionId) return;
       this.#store({ ...current, ...pair, receivedAt: this.#now() });
     };
+    return this.#withLock(run);
+  }
+
+  async #restoreOnce(): Promise<void> {
+    const run = async (contended: boolean) => {
+      // A tab that waited most likely waited for another tab's restore or refresh: take its result.
+      if (contended) await this.#awaitTabUpdate(null);
+      if (this.#current) return;
+      let answer: SessionAnswer;
+      try {
+        answer = await this.#transport.refresh(
+          undefined,
+          AbortSignal.timeout(this.#refreshTimeoutMs),
+        );
+      } catch (error) {
+        const code = authErrorOf(error)?.code;
+        if (code === undefined) throw error;
+        // No cookie (REFRESH_INVALID) is simply no session; a dead one is worth telling the user.
+        const reason = isSessionEndingCode(code) && code !== 'REFRESH_INVALID' ? code : null;
+        if (!this.#current) this.#setState({ status: 'signedOut', reason });
+        return;
+      }
+      // A login here, or another tab's session, may have arrived meanwhile; a session that ended
+      // here must not come back.
+      if (this.#current || this.#ended.has(answer.sessionId)) return;
+      this.#store({ ...answer, receivedAt: this.#now() });
+    };
+    return this.#withLock(run);
+  }
+
+  #withLock(run: (contended: boolean) => Promise<void>): Promise<void> {
     return this.#lock ? withTabLock(this.#lock.name, this.#lock.timeoutMs, run) : run(false);
   }
 
   /** Resolves once the session is no longer `start` (rotated, replaced or ended), or after a bound. */
-  async #awaitTabUpdate(start: StoredSession): Promise<void> {
+  async #awaitTabUpdate(start: StoredSession | null): Promise<void> {
     // Real time, not the injectable session clock: this bounds a wait, it judges no token.
     const deadline = Date.now() + TAB_UPDATE_WAIT_MS;
     while (this.#current === start && Date.now() < deadline) {
@@ -304,7 +372,7 @@ export class LatchSession {
     // A login elsewhere. With shared storage every tab follows it: take it from the message, not
     // from storage, whose cross-tab view may lag the other tab's write (Chromium syncs its
     // per-process localStorage caches asynchronously). A per-tab storage keeps its own session.
-    if (this.#storage.sharedAs !== undefined) this.#adopt(incoming);
+    if (this.#sharedAs !== undefined) this.#adopt(incoming);
   }
 
   /** Takes the stored session if it is newer than (or replaces) the one in memory. */

@@ -3,9 +3,13 @@ import * as z from 'zod/mini';
 
 /**
  * What a `TokenStorage` holds, as JSON: the login answer (kept current by every refresh) plus
- * when this client received the access token, which bounds how early it refreshes.
+ * when this client received the access token, which bounds how early it refreshes. Under the
+ * cookie transport there is no `refreshToken`: the browser keeps it where no script can read it.
  */
-export const storedSession = z.extend(loginOutput, { receivedAt: z.int() });
+export const storedSession = z.extend(loginOutput, {
+  refreshToken: z.optional(z.string()),
+  receivedAt: z.int(),
+});
 export type StoredSession = z.infer<typeof storedSession>;
 
 export function serializeSession(session: StoredSession): string {

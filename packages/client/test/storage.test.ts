@@ -66,7 +66,7 @@ describe('storage adapters', () => {
     'half-written JSON': raw.slice(0, raw.length / 2),
     'JSON null': 'null',
     'an array': '[1,2,3]',
-    'a missing field': JSON.stringify({ ...session, refreshToken: undefined }),
+    'a missing field': JSON.stringify({ ...session, sessionId: undefined }),
     'a wrong type': JSON.stringify({ ...session, accessTokenExpiresAt: 'tomorrow' }),
     'a non-integer time': JSON.stringify({ ...session, receivedAt: 1.5 }),
     'a wrong user shape': JSON.stringify({ ...session, user: 'ada' }),

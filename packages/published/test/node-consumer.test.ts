@@ -207,8 +207,28 @@ describe('@latch/client installed from its tarball into a plain npm project', ()
         storedAfterLogout: null,
         ended: ['LOGGED_OUT'],
       });
-      expect(errors).toEqual([]);
       expect(await liveSessions(user)).toBe(1);
+
+      const cookieUser = await registerUser();
+      const cookieRun = await tab.evaluate(
+        ({ url, username, password }) =>
+          (globalThis as unknown as { latchRunCookie: Run }).latchRunCookie(
+            url,
+            username,
+            password,
+          ),
+        { url: server.trpcUrl, ...cookieUser },
+      );
+      expect(cookieRun).toEqual({
+        transport: 'cookie',
+        username: cookieUser.username,
+        tokenReadable: false,
+        restored: cookieUser.username,
+        sameSession: true,
+        afterLogout: 'signedOut',
+      });
+      expect(await liveSessions(cookieUser)).toBe(1);
+      expect(errors).toEqual([]);
     } finally {
       await browser.close();
       await page.close();

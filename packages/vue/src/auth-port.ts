@@ -13,10 +13,16 @@ export type ChangePasswordInput = RouterInputs['auth']['changePassword'];
  * implements it with `@latch/client`; an app's component tests can implement it with a fake.
  */
 export interface AuthPort {
-  /** Whether tokens are stored (the session may still turn out to be dead on the next call). */
+  /** Whether this page holds a session (it may still turn out to be dead on the next call). */
   hasSession(): boolean;
   /** The user the stored session belongs to, when the client remembers it. */
   storedUser(): User | null;
+  /**
+   * Takes up a session the browser has but this page does not hold yet (the cookie transport,
+   * after a reload or in a new tab). Resolves with why that session is over, if it is; rejects
+   * when the server can't be reached.
+   */
+  restore(): Promise<EndReason | null>;
   login(credentials: Credentials): Promise<{ user: User }>;
   register(credentials: Credentials): Promise<{ user: User }>;
   /** Ends this session on the server (best effort) and clears the stored tokens. */

@@ -175,8 +175,30 @@ export function createAuthStore(port: AuthPort, options: AuthStoreOptions = {}) 
     }
   };
 
+  /**
+   * Once per page load: a session the browser has but the page does not hold yet (cookie
+   * transport). A session found over tells the login page why; an unreachable server is tried
+   * again on the next navigation.
+   */
+  let restored: Promise<void> | null = null;
+  const restoreOnce = (): Promise<void> => {
+    restored ??= port.restore().then(
+      (ended) => {
+        if (ended && ended !== 'LOGGED_OUT' && !port.hasSession()) {
+          state.notice = { kind: 'session-ended', reason: ended };
+        }
+      },
+      (error: unknown) => {
+        restored = null;
+        console.warn(`latch: could not restore the session (${failureOf(error).code})`);
+      },
+    );
+    return restored;
+  };
+
   /** For the router guard: is there a live session? Asks the server once per page load. */
-  function ensureSession(): Promise<boolean> {
+  async function ensureSession(): Promise<boolean> {
+    if (!port.hasSession()) await restoreOnce();
     if (!port.hasSession()) {
       if (state.status !== 'signed-out') clearSession();
       return Promise.resolve(false);

@@ -47,11 +47,11 @@ export function installAuthGuard(
 
   const removeBefore = router.beforeEach(async (to) => {
     pending = to;
-    if (to.meta.requiresAuth) {
-      if (await auth.ensureSession()) return true;
-      return toLogin(to.fullPath);
-    }
-    if (to.meta.guestOnly && (await auth.ensureSession())) return onward(to.query.redirect);
+    // Every route, public ones too, waits for the session once per page load (a cookie session
+    // is taken up here), so no page renders as signed out for a user who is not.
+    const live = await auth.ensureSession();
+    if (to.meta.requiresAuth) return live ? true : toLogin(to.fullPath);
+    if (to.meta.guestOnly && live) return onward(to.query.redirect);
     return true;
   });
   const removeAfter = router.afterEach(() => {

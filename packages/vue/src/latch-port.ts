@@ -1,9 +1,4 @@
-import {
-  createLatchClient,
-  type LatchClient,
-  type LatchClientOptions,
-  localStorageAdapter,
-} from '@latch/client';
+import { createLatchClient, type LatchClient, type LatchClientOptions } from '@latch/client';
 import type { AuthPort, AuthPortEvent } from './auth-port.js';
 
 /** Calls that do not touch an existing session (everything else slides its idle deadline). */
@@ -16,8 +11,9 @@ export interface LatchPortOptions extends Partial<Omit<LatchClientOptions, 'onSe
 }
 
 /**
- * Makes the client — by default with the session in localStorage, so a reload keeps it and the
- * tabs share it — and adapts it to `AuthPort`. It watches answers go by (a wrapped `fetch`): an
+ * Makes the client — in a browser by default on the cookie transport: no token a script could
+ * read, a reload or a new tab takes the session up again through the cookie, tabs share it — and
+ * adapts it to `AuthPort`. It watches answers go by (a wrapped `fetch`): an
  * accepted protected call moved the server's idle deadline, which the store tracks.
  */
 export function createLatchPort(
@@ -40,7 +36,6 @@ export function createLatchPort(
   const client = createLatchClient({
     ...options,
     url,
-    storage: options.storage ?? localStorageAdapter(),
     fetch: watchingFetch,
     onSessionEnd: (reason) => emit({ type: 'session-ended', reason }),
   });
@@ -73,6 +68,16 @@ export function createLatchPort(
     storedUser: () => {
       const state = client.getState();
       return state.status === 'signedIn' ? state.user : null;
+    },
+    async restore() {
+      // A session taken up from the cookie is this tab's own sign-in, not news from another tab.
+      signingIn = true;
+      try {
+        const state = await client.restore();
+        return state.status === 'signedOut' ? state.reason : null;
+      } finally {
+        signingIn = false;
+      }
     },
     login: (credentials) => signIn(() => client.login(credentials)),
     register: (credentials) => signIn(() => client.register(credentials)),

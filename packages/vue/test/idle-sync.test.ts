@@ -24,6 +24,7 @@ function signedInPort(me: Me) {
   const port: AuthPort = {
     hasSession: () => true,
     storedUser: () => alice,
+    restore: async () => null,
     login: unused,
     register: unused,
     logout: unused,

@@ -5,7 +5,7 @@ import {
   registerInput,
   revokeSessionInput,
 } from '@latch/shared';
-import { answerWith, NO_COOKIE, presentedRefreshToken } from '../refresh-cookie.js';
+import { answerWith, NO_COOKIE, presentedRefreshToken, spendingCookie } from '../refresh-cookie.js';
 import { protectedProcedure, publicProcedure, router } from '../trpc.js';
 
 export const authRouter = router({
@@ -23,10 +23,8 @@ export const authRouter = router({
 
   refresh: publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
     const cookie = ctx.refreshCookie ?? NO_COOKIE;
-    return answerWith(
-      cookie,
-      await ctx.auth.refresh(presentedRefreshToken(cookie, input.refreshToken)),
-    );
+    const token = presentedRefreshToken(cookie, input.refreshToken);
+    return answerWith(cookie, await spendingCookie(cookie, () => ctx.auth.refresh(token)));
   }),
 
   changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {

@@ -47,7 +47,7 @@ export async function servePage(
   const api = new URL(apiOrigin);
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
-    if (url === '/' || url === '/index.html') {
+    if (url === '/' || url.startsWith('/?') || url === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><title>latch</title><script type="module" src="/page.js"></script>');
       return;
