@@ -6,6 +6,7 @@
 import { authOverhead } from './benchmarks/auth-overhead.js';
 import { introspection } from './benchmarks/introspection.js';
 import { login } from './benchmarks/login.js';
+import { perCall } from './benchmarks/per-call.js';
 import { refreshStorm } from './benchmarks/refresh-storm.js';
 import { revokedScaling } from './benchmarks/revoked-scaling.js';
 import { stopAll } from './lib/cleanup.js';
@@ -22,7 +23,14 @@ import {
   writeResult,
 } from './lib/report.js';
 
-const benchmarks: Benchmark[] = [authOverhead, introspection, revokedScaling, refreshStorm, login];
+const benchmarks: Benchmark[] = [
+  authOverhead,
+  perCall,
+  introspection,
+  revokedScaling,
+  refreshStorm,
+  login,
+];
 /** No benchmark may run longer than this, whatever happens. */
 const BENCHMARK_TIMEOUT_MS = 15 * 60_000;
 

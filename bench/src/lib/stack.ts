@@ -104,18 +104,34 @@ export async function startServer(
 }
 
 const tsxBin = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-const tutorialMain = fileURLToPath(new URL('../baseline/tutorial-server.ts', import.meta.url));
 
 /** The tutorial's design (baseline/tutorial-server.ts) as its own process on a free port. */
-export async function startTutorialServer(redisUrl: string): Promise<{
+export function startTutorialServer(redisUrl: string): Promise<BaselineServer> {
+  return startBaselineServer('tutorial-server', { REDIS_URL: redisUrl });
+}
+
+export type Floor = 'route' | 'trpc-caller' | 'trpc-official' | 'trpc-thin';
+
+/** One of the floors a Latch call is compared with (baseline/bare-fastify.ts). */
+export function startBareFastify(floor: Floor): Promise<BaselineServer> {
+  return startBaselineServer('bare-fastify', { FLOOR: floor });
+}
+
+export interface BaselineServer {
   url: string;
   stop(): Promise<void>;
-}> {
+}
+
+async function startBaselineServer(
+  name: 'tutorial-server' | 'bare-fastify',
+  env: Record<string, string>,
+): Promise<BaselineServer> {
+  const main = fileURLToPath(new URL(`../baseline/${name}.ts`, import.meta.url));
   const port = await freePort();
-  const child = spawn(tsxBin, [tutorialMain], {
+  const child = spawn(tsxBin, [main], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { PATH: process.env.PATH, REDIS_URL: redisUrl, PORT: String(port) },
+    env: { PATH: process.env.PATH, ...env, PORT: String(port) },
   });
   let output = '';
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -127,15 +143,15 @@ export async function startTutorialServer(redisUrl: string): Promise<{
     } catch {}
     await exited;
   };
-  const stop = track(`tutorial server :${port}`, kill);
+  const stop = track(`${name} :${port}`, kill);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`tutorial server exited: ${output}`);
+        if (child.exitCode !== null) throw new Error(`${name} exited: ${output}`);
         return (await fetch(`${url}/healthz`)).ok;
       },
-      { timeoutMs: 30_000, what: `tutorial server on ${url}` },
+      { timeoutMs: 30_000, what: `${name} on ${url}` },
     );
   } catch (error) {
     await stop();

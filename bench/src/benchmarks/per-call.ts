@@ -1,0 +1,148 @@
+import type { Benchmark } from '../lib/context.js';
+import {
+  combine,
+  cpuCell,
+  cpuPerRequest,
+  interleaved,
+  type LoadStats,
+  noiseOf,
+  warmUp,
+} from '../lib/load.js';
+import { round } from '../lib/machine.js';
+import { type BenchOutcome, fmt, passMark, type TargetCheck } from '../lib/report.js';
+import { keyMaterial, startBareFastify, startPrivateRedis, startServer } from '../lib/stack.js';
+import { callOk, register } from '../lib/trpc.js';
+
+/** Server CPU per request, as a multiple of a bare Fastify route's, that Latch must stay within. */
+const TARGETS = { ping: 2, me: 4 } as const;
+
+const CASES = {
+  bare: 'bare Fastify route',
+  caller: 'tRPC createCaller in a route',
+  official: 'tRPC, official adapter',
+  thin: 'tRPC, trpc-fastify',
+  ping: 'Latch system.ping',
+  me: 'Latch auth.me',
+} as const;
+type Case = keyof typeof CASES;
+const FLOORS = {
+  bare: 'route',
+  caller: 'trpc-caller',
+  official: 'trpc-official',
+  thin: 'trpc-thin',
+} as const;
+
+/**
+ * What one call costs the server: Latch's public `system.ping` and authenticated `auth.me` next to
+ * a bare Fastify route returning `{pong:true}` (baseline/bare-fastify.ts), each in its own
+ * process, interleaved round by round. The figure that matters is server CPU µs per request
+ * (from /proc), which a shared machine's noise moves far less than req/s.
+ */
+export const perCall: Benchmark = {
+  name: 'per-call',
+  description: 'server CPU per call: system.ping and auth.me vs a bare Fastify route',
+  async run(ctx) {
+    const redis = await startPrivateRedis();
+    ctx.machine.redis = redis.version;
+    const key = await keyMaterial('EdDSA');
+    const floorKeys = Object.keys(FLOORS) as (keyof typeof FLOORS)[];
+    const [latch, ...floors] = await Promise.all([
+      startServer(redis, key),
+      ...floorKeys.map((k) => startBareFastify(FLOORS[k])),
+    ]);
+    try {
+      const session = await register(latch.url, 'bench_per_call');
+      await callOk(latch.url, 'auth.me', { token: session.accessToken });
+      const bearer = { authorization: `Bearer ${session.accessToken}` };
+      const cases = [
+        ...floorKeys.map((k, i) => ({
+          key: CASES[k],
+          options: { url: `${floors[i]!.url}/trpc/ping` },
+        })),
+        { key: CASES.ping, options: { url: `${latch.url}/trpc/system.ping` } },
+        { key: CASES.me, options: { url: `${latch.url}/trpc/auth.me`, headers: bearer } },
+      ];
+      ctx.log('warming up');
+      for (const c of cases) {
+        await warmUp(
+          { ...c.options, connections: ctx.connections, durationSec: ctx.warmupSec },
+          ctx.warmupSec,
+        );
+      }
+      const measured = await interleaved(cases, ctx, ctx.log);
+      const rounds = Object.fromEntries(
+        (Object.keys(CASES) as Case[]).map((k) => [k, measured.get(CASES[k])!]),
+      ) as Record<Case, LoadStats[]>;
+      return summarize(ctx, rounds);
+    } finally {
+      await Promise.all([latch.stop(), ...floors.map((f) => f.stop())]);
+      await redis.stop();
+    }
+  },
+};
+
+function summarize(
+  ctx: { connections: number; durationSec: number; rounds: number; warmupSec: number },
+  rounds: Record<keyof typeof CASES, LoadStats[]>,
+): BenchOutcome {
+  const serverMicros = (list: LoadStats[]) => cpuPerRequest(combine(list))?.server ?? Number.NaN;
+  const floor = serverMicros(rounds.bare);
+  const ratio = (key: Case) => serverMicros(rounds[key]) / floor;
+  const ratios = { ping: ratio('ping'), me: ratio('me') };
+  const targets: TargetCheck[] = (['ping', 'me'] as const).map((key) => ({
+    what: `${CASES[key]}: server CPU per request ÷ bare Fastify's`,
+    target: `<= ${TARGETS[key]}`,
+    measured: fmt(ratios[key], 2),
+    pass: ratios[key] <= TARGETS[key],
+  }));
+  const row = (key: Case) => {
+    const s = combine(rounds[key]);
+    const cell =
+      key === 'ping' || key === 'me'
+        ? `${fmt(ratios[key], 2)} ${passMark(ratios[key] <= TARGETS[key])}`
+        : fmt(ratio(key), 2);
+    return [
+      CASES[key],
+      fmt(s.requests.average),
+      fmt(s.latency.p50),
+      fmt(s.latency.p99),
+      cpuCell(s, 'server'),
+      cpuCell(s, 'redis'),
+      cell,
+    ];
+  };
+  const notes = [
+    `every column is the median over ${ctx.rounds} interleaved round(s) of ${ctx.durationSec} s at ${ctx.connections} connections; "× bare" = this row's server µs/req ÷ the bare row's (targets: system.ping <= ${TARGETS.ping}, auth.me <= ${TARGETS.me})`,
+    'server µs/req: CPU time (user + system, from /proc) of the server process per completed request; redis µs/req likewise for redis-server',
+    "the first four rows are floors, each its own process answering {pong:true} with no hooks and no logger: a plain route; a one-procedure tRPC router called through createCaller inside a route (tRPC without an HTTP adapter); the same router through tRPC's fastifyTRPCPlugin; and through packages/trpc-fastify, as Latch serves it",
+    'Latch runs its whole HTTP stack (security headers, cache-control, the refresh-cookie parser, request logger, error-mapping middleware) on top of its floor row, "tRPC, trpc-fastify"',
+  ];
+  return {
+    settings: {
+      connections: ctx.connections,
+      durationSec: ctx.durationSec,
+      rounds: ctx.rounds,
+      warmupSec: ctx.warmupSec,
+      latch:
+        'startLatchProcess (apps/server/src/main.ts, NODE_ENV=test), EdDSA, LOG_LEVEL=warn, private redis-server',
+      floors:
+        'bench/src/baseline/bare-fastify.ts (FLOOR=route|trpc-caller|trpc-official|trpc-thin): Fastify 5, logger off',
+    },
+    raw: rounds,
+    computed: {
+      serverMicrosPerRequest: Object.fromEntries(
+        (Object.keys(CASES) as Case[]).map((k) => [k, serverMicros(rounds[k])]),
+      ),
+      ratioToBare: { ping: round(ratios.ping, 3), me: round(ratios.me, 3) },
+    },
+    targets,
+    noise: noiseOf(Object.values(rounds).flatMap((list) => list.map((s) => s.cpu))),
+    table: {
+      title: 'per-call: server CPU of a call vs a bare Fastify route',
+      columns: ['case', 'req/s avg', 'p50 ms', 'p99 ms', 'server µs/req', 'redis µs/req', '× bare'],
+      rows: (Object.keys(CASES) as Case[]).map(row),
+      notes,
+    },
+    notes,
+  };
+}

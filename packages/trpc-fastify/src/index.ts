@@ -1,0 +1,1 @@
+export { type TrpcFastifyPluginOptions, trpcFastifyPlugin } from './plugin.js';
