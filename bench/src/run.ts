@@ -6,6 +6,7 @@
 import { authOverhead } from './benchmarks/auth-overhead.js';
 import { introspection } from './benchmarks/introspection.js';
 import { login } from './benchmarks/login.js';
+import { peers } from './benchmarks/peers.js';
 import { perCall } from './benchmarks/per-call.js';
 import { refreshStorm } from './benchmarks/refresh-storm.js';
 import { revokedScaling } from './benchmarks/revoked-scaling.js';
@@ -26,6 +27,7 @@ import {
 const benchmarks: Benchmark[] = [
   authOverhead,
   perCall,
+  peers,
   introspection,
   revokedScaling,
   refreshStorm,

@@ -117,13 +117,28 @@ export function startBareFastify(floor: Floor): Promise<BaselineServer> {
   return startBaselineServer('bare-fastify', { FLOOR: floor });
 }
 
+export type PeerMode = 'database' | 'redis' | 'cookie-cache';
+
+/** better-auth in one configuration (baseline/better-auth-server.ts) on PostgreSQL (+ Redis). */
+export function startBetterAuth(
+  mode: PeerMode,
+  env: { databaseUrl: string; redisUrl: string; schema: string },
+): Promise<BaselineServer> {
+  return startBaselineServer('better-auth-server', {
+    MODE: mode,
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    PG_SCHEMA: env.schema,
+  });
+}
+
 export interface BaselineServer {
   url: string;
   stop(): Promise<void>;
 }
 
 async function startBaselineServer(
-  name: 'tutorial-server' | 'bare-fastify',
+  name: 'tutorial-server' | 'bare-fastify' | 'better-auth-server',
   env: Record<string, string>,
 ): Promise<BaselineServer> {
   const main = fileURLToPath(new URL(`../baseline/${name}.ts`, import.meta.url));
