@@ -2,6 +2,7 @@ import {
   createHash,
   createPrivateKey,
   createPublicKey,
+  createSecretKey,
   type KeyObject,
   type webcrypto,
 } from 'node:crypto';
@@ -15,6 +16,11 @@ export interface SigningKeys {
   kid: string;
   signingKey: CryptoKey;
   verifyKeys: ReadonlyMap<string, CryptoKey>;
+  /**
+   * The same keys as node:crypto `KeyObject`s (public keys; the secret for HS256), for the
+   * synchronous signature check of every request (see jws.ts).
+   */
+  verifyKeyObjects: ReadonlyMap<string, KeyObject>;
   /**
    * The public half of every asymmetric key, as JWKs with `kid`, `alg` and `use` — what
    * `/.well-known/jwks.json` publishes. Empty for HS256, whose key is a shared secret.
@@ -48,14 +54,22 @@ export async function loadSigningKeys(material: SigningKeyMaterial): Promise<Sig
   // Imported once as WebCrypto keys: jose would otherwise import the KeyObject or secret again on
   // every sign and verify.
   const verifyKeys = new Map<string, CryptoKey>();
+  const verifyKeyObjects = new Map<string, KeyObject>();
   const publicJwks: JWK[] = [];
   for (const [kid, key] of raw.verifyKeys) {
     verifyKeys.set(kid, await toCryptoKey(key, raw.alg));
+    verifyKeyObjects.set(kid, key instanceof Uint8Array ? createSecretKey(key) : key);
     if (!(key instanceof Uint8Array)) {
       publicJwks.push({ ...(await exportJWK(key)), kid, alg: raw.alg, use: 'sig' });
     }
   }
-  return { ...raw, signingKey: await toCryptoKey(raw.signingKey, raw.alg), verifyKeys, publicJwks };
+  return {
+    ...raw,
+    signingKey: await toCryptoKey(raw.signingKey, raw.alg),
+    verifyKeys,
+    verifyKeyObjects,
+    publicJwks,
+  };
 }
 
 interface RawSigningKeys {
