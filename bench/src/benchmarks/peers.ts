@@ -3,11 +3,10 @@ import {
   combine,
   cpuCell,
   cpuPerRequest,
-  interleaved,
   type LoadCase,
   type LoadStats,
   noiseOf,
-  warmUp,
+  warmAndMeasure,
 } from '../lib/load.js';
 import { round } from '../lib/machine.js';
 import { roundRobin, sessionPool } from '../lib/pool.js';
@@ -90,17 +89,7 @@ export const peers: Benchmark = {
           options: { url: `${peerServers[i]!.url}/me`, headers: { cookie: peerCookies[i]! } },
         })),
       ];
-      ctx.log('warming up');
-      for (const c of cases) {
-        await warmUp(
-          { ...c.options, connections: ctx.connections, durationSec: ctx.warmupSec },
-          ctx.warmupSec,
-        );
-      }
-      const measured = await interleaved(cases, ctx, ctx.log);
-      const rounds = Object.fromEntries(
-        (Object.keys(CASES) as Case[]).map((k) => [k, measured.get(CASES[k])!]),
-      ) as Record<Case, LoadStats[]>;
+      const rounds = await warmAndMeasure(CASES, cases, ctx, ctx.log);
 
       ctx.log('revocation windows');
       const windows = {

@@ -3,10 +3,9 @@ import {
   combine,
   cpuCell,
   cpuPerRequest,
-  interleaved,
   type LoadStats,
   noiseOf,
-  warmUp,
+  warmAndMeasure,
 } from '../lib/load.js';
 import { round } from '../lib/machine.js';
 import { type BenchOutcome, fmt, passMark, type TargetCheck } from '../lib/report.js';
@@ -62,17 +61,7 @@ export const perCall: Benchmark = {
         { key: CASES.ping, options: { url: `${latch.url}/trpc/system.ping` } },
         { key: CASES.me, options: { url: `${latch.url}/trpc/auth.me`, headers: bearer } },
       ];
-      ctx.log('warming up');
-      for (const c of cases) {
-        await warmUp(
-          { ...c.options, connections: ctx.connections, durationSec: ctx.warmupSec },
-          ctx.warmupSec,
-        );
-      }
-      const measured = await interleaved(cases, ctx, ctx.log);
-      const rounds = Object.fromEntries(
-        (Object.keys(CASES) as Case[]).map((k) => [k, measured.get(CASES[k])!]),
-      ) as Record<Case, LoadStats[]>;
+      const rounds = await warmAndMeasure(CASES, cases, ctx, ctx.log);
       return summarize(ctx, rounds);
     } finally {
       await Promise.all([latch.stop(), ...floors.map((f) => f.stop())]);

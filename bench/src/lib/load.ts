@@ -140,6 +140,29 @@ export async function interleaved(
   return out;
 }
 
+/**
+ * Warms every case up, then measures them interleaved; the rounds come back under the names of
+ * `labels` (`{ key: 'the table label' }`), whose labels are the cases' keys.
+ */
+export async function warmAndMeasure<K extends string>(
+  labels: Record<K, string>,
+  cases: LoadCase[],
+  ctx: { rounds: number; durationSec: number; connections: number; warmupSec: number },
+  log: (message: string) => void,
+): Promise<Record<K, LoadStats[]>> {
+  log('warming up');
+  for (const c of cases) {
+    await warmUp(
+      { ...c.options, connections: ctx.connections, durationSec: ctx.warmupSec },
+      ctx.warmupSec,
+    );
+  }
+  const measured = await interleaved(cases, ctx, log);
+  return Object.fromEntries(
+    (Object.keys(labels) as K[]).map((k) => [k, measured.get(labels[k]) ?? []]),
+  ) as Record<K, LoadStats[]>;
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
