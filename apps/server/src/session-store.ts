@@ -20,6 +20,9 @@ const redisOptions: RedisOptions = {
   commandTimeout: 2000,
   connectTimeout: 2000,
   retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  // Calls that reach the store in the same tick share one write: under load that halves the
+  // send syscalls, the largest CPU cost of an authenticated call after the HTTP answer itself.
+  enableAutoPipelining: true,
 };
 
 /** The in-process store unless Redis is configured (cluster nodes take precedence). */
@@ -37,6 +40,7 @@ export function createSessionStore(
     });
     const client = new Cluster(nodes, {
       enableOfflineQueue: false,
+      enableAutoPipelining: true,
       redisOptions,
       clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),
     });
