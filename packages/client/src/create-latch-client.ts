@@ -247,8 +247,9 @@ function withRefreshToken<T extends SessionAnswer>(answer: T): T {
 
 /**
  * Under the cookie transport a refresh token in the JSON means the server ignored the opt-in (an
- * older server): keeping it in memory would be safe, but it would be the wrong session model, so
- * it is dropped and the cookie-less server fails the next refresh loudly instead.
+ * older server). It is dropped rather than kept in memory: against such a server the next refresh
+ * ends the session with REFRESH_INVALID, which says what is wrong, instead of quietly running a
+ * different session model than the one asked for.
  */
 function withoutRefreshToken<T extends SessionAnswer>(answer: T): T {
   const { refreshToken: _ignored, ...rest } = answer;

@@ -32,8 +32,8 @@ const QUERY_KEYS = new Set(['batch', 'input']);
 /**
  * Decides whether the fast path may answer this request, and with what calls; `null` hands it to
  * tRPC's own adapter. Only requests whose answer is certain take the fast path: every procedure
- * exists and fits the method, the JSON parses, no streaming, method override, lazy router or
- * oversized batch is involved. Everything else — including every malformed request — gets
+ * exists and fits the method, the JSON parses, no streaming, method override or oversized batch
+ * is involved (routers with lazy parts never get here: see `hasLazyRouters`). Everything else — including every malformed request — gets
  * exactly tRPC's answer, because tRPC gives it.
  */
 export function plan(router: AnyRouter, request: PlanRequest, maxBatchSize?: number): Plan | null {
@@ -42,7 +42,7 @@ export function plan(router: AnyRouter, request: PlanRequest, maxBatchSize?: num
   if (headers['trpc-accept'] !== undefined || wantsStream(headers.accept)) return null;
   for (const key in query) if (!QUERY_KEYS.has(key)) return null;
   if (query.batch !== undefined && query.batch !== '1') return null;
-  if (request.path.includes('%') || hasLazyRouters(router)) return null;
+  if (request.path.includes('%')) return null;
 
   const isBatchCall = query.batch === '1';
   const paths = isBatchCall ? request.path.split(',') : [request.path];
@@ -73,7 +73,8 @@ function wantsStream(accept: string | string[] | undefined): boolean {
   return value.includes('application/jsonl') || value.includes('text/event-stream');
 }
 
-function hasLazyRouters(router: AnyRouter): boolean {
+/** Lazy routers load their procedures on first use: the plugin leaves such routers to tRPC. */
+export function hasLazyRouters(router: AnyRouter): boolean {
   const lazy = (router._def as { lazy?: Record<string, unknown> }).lazy;
   return lazy !== undefined && Object.keys(lazy).length > 0;
 }

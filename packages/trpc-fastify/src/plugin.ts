@@ -6,7 +6,7 @@ import {
 import type { TRPCRequestInfo } from '@trpc/server/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { answer } from './answer.js';
-import { type Plan, plan } from './plan.js';
+import { hasLazyRouters, type Plan, plan } from './plan.js';
 
 export interface TrpcFastifyPluginOptions<TRouter extends AnyRouter> {
   /** The same options as `fastifyTRPCPlugin`'s `trpcOptions`. */
@@ -39,7 +39,8 @@ export async function trpcFastifyPlugin<TRouter extends AnyRouter>(
     trpcOptions.responseMeta === undefined &&
     trpcOptions.allowMethodOverride !== true &&
     trpcOptions.allowBatching !== false &&
-    trpcOptions.batching?.enabled !== false;
+    trpcOptions.batching?.enabled !== false &&
+    !hasLazyRouters(router);
 
   // As tRPC's plugin: JSON bodies stay strings (tRPC parses them), multipart streams pass through.
   fastify.removeContentTypeParser('application/json');
