@@ -98,7 +98,8 @@ export async function createLatchServer(
     await Promise.allSettled([store.close(), db.close()]);
   });
 
-  await app.register(cookie);
+  // No hook parsing every request's cookies: only the refresh procedures read one, when they do.
+  await app.register(cookie, { hook: false });
   if (settings.CORS_ORIGINS) {
     await app.register(cors, {
       origin: settings.CORS_ORIGINS,
@@ -109,10 +110,10 @@ export async function createLatchServer(
       maxAge: 600,
     });
   }
-  const cookieOptions = {
+  const refreshCookieOf = refreshCookieJar({
     secure: settings.COOKIE_SECURE ?? settings.NODE_ENV === 'production',
     allowedOrigins: settings.CORS_ORIGINS ?? [],
-  };
+  });
 
   // tRPC's own Fastify adapter answers through Fetch API objects, several times the cost of the
   // rest of a call; this drop-in answers plain JSON calls directly (see packages/trpc-fastify).
@@ -125,7 +126,7 @@ export async function createLatchServer(
         auth,
         origin: { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null },
         authorization: req.headers.authorization,
-        refreshCookie: refreshCookieJar(req, res, cookieOptions),
+        refreshCookie: refreshCookieOf(req, res),
       }),
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR')

@@ -3,10 +3,26 @@ import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 
 /**
+ * What protects any answer, JSON or not (OWASP REST Security Cheat Sheet): nothing may frame it,
+ * sniff it into another type, or read it from another origin's page; HTTPS only once seen over
+ * HTTPS (browsers ignore HSTS over http; subdomains are the deployer's call). The CSP is the
+ * strictest there is: an API answer is never a document that loads anything.
+ */
+export const API_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'strict-transport-security': 'max-age=31536000',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+/**
  * HTTP behaviour of every answer, kept in Fastify hooks so it holds whatever adapter serves
  * `/trpc`:
- * - security headers (helmet), with a CSP the bundled web app needs (it loads nothing from
- *   other origins; one inline style attribute);
+ * - the API security headers on every answer; an HTML page (the bundled web app) gets helmet's
+ *   full set instead, with a CSP the app needs (it loads nothing from other origins; one inline
+ *   style attribute). Headers that only mean something to a document (CSP sources, COOP,
+ *   Referrer-Policy, …) are not sent with each API answer: each one costs every call;
  * - `Cache-Control: no-store` on every `/trpc` answer — tokens and personal data, errors too —
  *   so no browser or shared cache keeps them;
  * - methods other than GET/POST (and CORS preflights) at `/trpc` are a 405, not a 500;
@@ -17,9 +33,9 @@ export async function registerHttpHardening(
   app: FastifyInstance,
   options: { cors: boolean },
 ): Promise<void> {
-  // Helmet's headers are the same for every answer: worked out once here, not per request (as
+  // Helmet's headers are the same for every page: worked out once here, not per request (as
   // @fastify/helmet does, re-parsing the CSP each time — a tenth of a public call's CPU).
-  const securityHeaders = staticHeadersOf({
+  const documentHeaders = staticHeadersOf({
     contentSecurityPolicy: {
       useDefaults: false, // the defaults add upgrade-insecure-requests, which breaks plain-http use
       directives: {
@@ -41,7 +57,7 @@ export async function registerHttpHardening(
   });
 
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(securityHeaders);
+    reply.headers(API_HEADERS);
     if (!isTrpc(request.url)) return done();
     // Also on the raw response, for an adapter that writes to it directly.
     reply.raw.setHeader('cache-control', 'no-store');
@@ -63,6 +79,7 @@ export async function registerHttpHardening(
 
   // Callback-style hooks: these run on every request, and an async hook costs a promise each.
   app.addHook('onSend', (request, reply, payload, done) => {
+    if (isHtml(reply.getHeader('content-type'))) reply.headers(documentHeaders);
     // An adapter may answer with a fetch Response (tRPC's does): Fastify then copies its headers
     // over the reply's, so set them on both.
     const response = payload instanceof Response ? payload.headers : undefined;
@@ -98,6 +115,10 @@ function staticHeadersOf(options: HelmetOptions): Record<string, string> {
     },
   );
   return headers;
+}
+
+function isHtml(contentType: unknown): boolean {
+  return typeof contentType === 'string' && contentType.startsWith('text/html');
 }
 
 const ALLOWED_METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD']);

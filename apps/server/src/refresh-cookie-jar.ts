@@ -12,14 +12,14 @@ export function refreshCookieName(secure: boolean): string {
 }
 
 /**
- * The refresh-token cookie of one request, for the procedures (`RefreshCookie`): httpOnly,
- * SameSite=Strict, Path=/trpc, Secure per COOKIE_SECURE.
+ * The refresh-token cookie of each request, for the procedures (`RefreshCookie`): httpOnly,
+ * SameSite=Strict, Path=/trpc, Secure per COOKIE_SECURE. What is the same for every request is
+ * worked out once, here.
  */
-export function refreshCookieJar(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: { secure: boolean; allowedOrigins: readonly string[] },
-): RefreshCookie {
+export function refreshCookieJar(options: {
+  secure: boolean;
+  allowedOrigins: readonly string[];
+}): (request: FastifyRequest, reply: FastifyReply) => RefreshCookie {
   const name = refreshCookieName(options.secure);
   const attributes = {
     path: COOKIE_PATH,
@@ -27,17 +27,26 @@ export function refreshCookieJar(
     sameSite: 'strict' as const,
     secure: options.secure,
   };
-  return {
-    requested: request.headers[TRANSPORT_HEADER] === 'cookie',
-    crossSite: isCrossSite(request, options.allowedOrigins),
-    read: () => request.cookies[name],
+  // Made for every call, read only by the few procedures that touch the cookie: each answer is
+  // worked out when asked.
+  return (request, reply) => ({
+    get requested() {
+      return request.headers[TRANSPORT_HEADER] === 'cookie';
+    },
+    get crossSite() {
+      return isCrossSite(request, options.allowedOrigins);
+    },
+    read: () => {
+      const header = request.headers.cookie;
+      return header === undefined ? undefined : request.server.parseCookie(header)[name];
+    },
     set(token, expiresAt) {
       reply.setCookie(name, token, { ...attributes, expires: new Date(expiresAt) });
     },
     clear() {
       reply.clearCookie(name, attributes);
     },
-  };
+  });
 }
 
 /**

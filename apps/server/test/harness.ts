@@ -45,7 +45,7 @@ export const FAST_HASH = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 /** An in-process Latch server on a free loopback port, with its own copy of the SQLite db. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { clock?: () => number } = {},
+  options: { clock?: () => number; webDist?: string } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'latch-test-'));
   const dbFile = path.join(dir, 'latch.db');
@@ -64,6 +64,7 @@ export async function startTestServer(
     dataDir: dir,
     passwordHashOptions: FAST_HASH,
     ...(options.clock && { clock: options.clock }),
+    ...(options.webDist && { webDist: options.webDist }),
   });
   await waitForStore(server.store, server.app.log); // as main.ts does before taking traffic
   const url = await server.app.listen({ port: 0, host: '127.0.0.1' });

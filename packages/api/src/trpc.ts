@@ -58,22 +58,39 @@ export function toTRPCError(error: unknown): TRPCError | undefined {
   return undefined;
 }
 
-const mapServiceErrors = t.middleware(async ({ next }) => {
-  const result = await next();
+/** A failed call's service error (AuthError, …) as the tRPC error carrying its SPEC code. */
+function mapped<T extends { ok: true } | { ok: false; error: TRPCError }>(result: T): T {
   if (!result.ok) {
-    const mapped = toTRPCError(result.error.cause);
-    if (mapped) throw mapped;
+    const error = toTRPCError(result.error.cause);
+    if (error) throw error;
   }
   return result;
-});
+}
+
+const mapServiceErrors = t.middleware(async ({ next }) => mapped(await next()));
 
 export const router = t.router;
+
+/**
+ * For procedures that call no service, so have no service error to map (`system.ping`): no
+ * middleware at all, since each middleware step costs tRPC two copies of the call's options.
+ */
+export const serviceFreeProcedure = t.procedure;
+
 export const publicProcedure = t.procedure.use(mapServiceErrors);
 
-/** Every protected call: verify the bearer token, check and slide the session, in one store trip. */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const authenticated: Authenticated = await ctx.auth.authenticate(ctx.authorization);
-  return next({ ctx: authenticated });
+/**
+ * Every protected call: verify the bearer token, check and slide the session, in one store trip.
+ * One middleware both authenticates and maps the service errors of the call, its own included.
+ */
+export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  let authenticated: Authenticated;
+  try {
+    authenticated = await ctx.auth.authenticate(ctx.authorization);
+  } catch (error) {
+    throw toTRPCError(error) ?? error;
+  }
+  return mapped(await next({ ctx: authenticated }));
 });
 
 /** zod (or any Standard Schema) issues as `{ "field.path": [messages] }`. */

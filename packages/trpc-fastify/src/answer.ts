@@ -4,7 +4,6 @@ import {
   getTRPCErrorFromUnknown,
   getTRPCErrorShape,
   TRPCError,
-  transformTRPCResponse,
 } from '@trpc/server';
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { Plan, PlannedCall } from './plan.js';
@@ -57,13 +56,19 @@ export async function answer(
   };
   const [first] = planned.calls;
   if (!first) throw new Error('a plan has at least one call');
-  const untransformed = planned.isBatchCall
+  const outcomes = planned.isBatchCall
     ? await Promise.all(planned.calls.map(outcomeOf))
     : await outcomeOf(first, 0);
-  return {
-    status: getHTTPStatusCode(untransformed as never, errors),
-    body: JSON.stringify(transformTRPCResponse(config, untransformed as never)),
-  };
+  // The status reads the formatted shapes before the transformer touches them, as tRPC's does.
+  const status = getHTTPStatusCode(outcomes as never, errors);
+  // What tRPC's transformTRPCResponse does, without its two object spreads per envelope.
+  const { output } = config.transformer;
+  const serialized = (outcome: Outcome): Outcome =>
+    'error' in outcome
+      ? { error: output.serialize(outcome.error) }
+      : { result: { data: output.serialize(outcome.result.data) } };
+  const body = Array.isArray(outcomes) ? outcomes.map(serialized) : serialized(outcomes);
+  return { status, body: JSON.stringify(body) };
 }
 
 async function run(

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BODY_LIMIT, hangOutcomes, startServer } from './fixture.js';
+import { BODY_LIMIT, hangOutcomes, startServer, transformedRouter } from './fixture.js';
 
 /**
  * The same requests to the same router through tRPC's official Fastify adapter and through
@@ -186,6 +186,51 @@ describe('trpcFastifyPlugin answers exactly as tRPC’s fastifyTRPCPlugin', () =
       expect.arrayContaining([200, 204, 207, 400, 401, 404, 405, 413, 415, 500]),
     );
   });
+});
+
+describe('with a data transformer, the same envelopes, serialized alike', () => {
+  const w = (value: unknown) => q({ wrapped: value });
+  const transformedProbes: Probe[] = [
+    { name: 'query', method: 'GET', path: '/trpc/ping' },
+    { name: 'query with input', method: 'GET', path: `/trpc/echo?input=${w({ text: 'hi' })}` },
+    {
+      name: 'invalid input',
+      method: 'GET',
+      path: `/trpc/echo?input=${w({ text: 'far too long' })}`,
+    },
+    { name: 'error', method: 'GET', path: '/trpc/fail' },
+    {
+      name: 'mutation',
+      method: 'POST',
+      path: '/trpc/add',
+      headers: json,
+      body: JSON.stringify({ wrapped: { a: 1, b: 2 } }),
+    },
+    {
+      name: 'batch, mixed outcomes',
+      method: 'GET',
+      path: `/trpc/ping,fail,echo?batch=1&input=${q({ 2: { wrapped: { text: 'hi' } } })}`,
+    },
+  ];
+  let official: { app: FastifyInstance; url: string };
+  let thin: { app: FastifyInstance; url: string };
+  beforeAll(async () => {
+    [official, thin] = await Promise.all([
+      startServer('official', [], true, transformedRouter),
+      startServer('thin', [], true, transformedRouter),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([official?.app.close(), thin?.app.close()]);
+  });
+
+  for (const p of transformedProbes) {
+    it(p.name, async () => {
+      const [expected, actual] = await Promise.all([probe(official.url, p), probe(thin.url, p)]);
+      expect(actual).toEqual(expected);
+      expect(JSON.stringify(actual.body)).toContain('wrapped');
+    });
+  }
 });
 
 describe('abort signals on the fast path', () => {

@@ -1,4 +1,4 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { type AnyRouter, initTRPC, TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import * as z from 'zod';
@@ -62,6 +62,24 @@ export const testRouter = t.router({
 
 export type TestRouter = typeof testRouter;
 
+/** A transformer that changes the wire shape, so a call that skips it shows. */
+const wrapping = {
+  serialize: (value: unknown) => ({ wrapped: value }),
+  deserialize: (value: unknown) => (value as { wrapped?: unknown } | undefined)?.wrapped,
+};
+const tw = initTRPC.create({ isDev: false, transformer: wrapping });
+
+export const transformedRouter = tw.router({
+  ping: tw.procedure.query(() => ({ pong: true })),
+  echo: tw.procedure.input(z.object({ text: z.string().max(5) })).query(({ input }) => input.text),
+  fail: tw.procedure.query(() => {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'no' });
+  }),
+  add: tw.procedure
+    .input(z.object({ a: z.number(), b: z.number() }))
+    .mutation(({ input }) => input.a + input.b),
+});
+
 export type Adapter = 'official' | 'thin';
 
 /** One Fastify server for the router, through either adapter, on a free loopback port. */
@@ -69,10 +87,11 @@ export async function startServer(
   adapter: Adapter,
   errors: string[] = [],
   abortSignals = true,
+  router: AnyRouter = testRouter,
 ): Promise<{ app: FastifyInstance; url: string }> {
   const app = Fastify({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 5000 } });
   const trpcOptions = {
-    router: testRouter,
+    router,
     maxBatchSize: MAX_BATCH_SIZE,
     createContext: ({ req }: { req: { headers: Record<string, unknown> } }): Context => ({
       user: typeof req.headers['x-user'] === 'string' ? req.headers['x-user'] : undefined,

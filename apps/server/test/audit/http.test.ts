@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeRawAgent, rawRequest } from '../hardening/support.js';
 import { registerUser, startTestServer, type TestServer } from '../harness.js';
@@ -96,21 +99,69 @@ describe('HTTP hardening of /trpc', () => {
     }
   });
 
-  it('keeps the security headers the web app needs', async () => {
-    const response = await rawRequest(t.url, { method: 'GET', path: '/trpc/system.ping' });
-    const csp = String(response.headers['content-security-policy']);
-    for (const directive of [
-      "default-src 'self'",
-      "script-src 'self'",
-      "frame-ancestors 'none'",
-      "object-src 'none'",
-      "base-uri 'none'",
+  it('sends the API security headers on every JSON answer, and no document-only ones', async () => {
+    for (const path of [
+      '/trpc/system.ping',
+      '/trpc/auth.me',
+      '/healthz',
+      '/.well-known/jwks.json',
     ]) {
-      expect(csp).toContain(directive);
+      const response = await rawRequest(t.url, { method: 'GET', path });
+      expect(response.headers['content-type'], path).toMatch(/^application\/json/);
+      expect(response.headers['content-security-policy'], path).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(response.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(response.headers['x-frame-options'], path).toBe('DENY');
+      expect(response.headers['cross-origin-resource-policy'], path).toBe('same-origin');
+      expect(response.headers['strict-transport-security'], path).toBe('max-age=31536000');
+      for (const documentOnly of [
+        'referrer-policy',
+        'cross-origin-opener-policy',
+        'x-xss-protection',
+      ]) {
+        expect(response.headers[documentOnly], `${path} ${documentOnly}`).toBeUndefined();
+      }
     }
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
-    expect(response.headers['x-frame-options']).toBe('DENY');
-    expect(response.headers['strict-transport-security']).toBe('max-age=31536000');
+  });
+});
+
+describe('security headers of the web app’s pages', () => {
+  let web: TestServer;
+  let dist: string;
+  beforeAll(async () => {
+    dist = mkdtempSync(path.join(tmpdir(), 'latch-web-'));
+    writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>t</title>');
+    writeFileSync(path.join(dist, 'app.js'), 'console.log(1)');
+    web = await startTestServer({}, { webDist: dist });
+  });
+  afterAll(async () => {
+    await web?.close();
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('sends helmet’s full set with the CSP the app needs on every page', async () => {
+    for (const path of ['/', '/index.html', '/login?next=%2Fsessions']) {
+      const response = await rawRequest(web.url, { method: 'GET', path });
+      expect(response.status, path).toBe(200);
+      expect(response.headers['content-type'], path).toMatch(/^text\/html/);
+      const csp = String(response.headers['content-security-policy']);
+      for (const directive of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+      ]) {
+        expect(csp, path).toContain(directive);
+      }
+      expect(response.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(response.headers['referrer-policy'], path).toBe('no-referrer');
+      expect(response.headers['x-frame-options'], path).toBe('DENY');
+      expect(response.headers['cross-origin-opener-policy'], path).toBe('same-origin');
+      expect(response.headers['strict-transport-security'], path).toBe('max-age=31536000');
+    }
+    const script = await rawRequest(web.url, { method: 'GET', path: '/app.js' });
+    expect(script.headers['x-content-type-options']).toBe('nosniff');
   });
 });
