@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type JwtAlgorithm, loadSigningKeys, type SigningKeys } from '@latch/api';
 import {
@@ -84,26 +85,28 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** The real server (`apps/server/src/main.ts`) as its own process, on the given Redis. */
+/** The real server, built (`apps/server/dist/main.mjs`), as its own process on the given Redis. */
 export async function startServer(
   redis: PrivateRedis,
   key: KeyMaterial,
   extraEnv: Record<string, string> = {},
 ): Promise<BenchServer> {
-  const latch = await startLatchProcess({
-    REDIS_URL: redis.server.url,
-    REDIS_PREFIX,
-    LOG_LEVEL: 'warn',
-    LOGIN_RATE_LIMIT,
-    ...PER_IP_LIMITS,
-    ...key.env,
-    ...extraEnv,
-  });
+  const latch = await startLatchProcess(
+    {
+      REDIS_URL: redis.server.url,
+      REDIS_PREFIX,
+      LOG_LEVEL: 'warn',
+      LOGIN_RATE_LIMIT,
+      ...PER_IP_LIMITS,
+      ...key.env,
+      ...extraEnv,
+    },
+    // apps/server/dist, as `pnpm start` serves it (the bench script builds it first).
+    { built: true },
+  );
   const stop = track(`latch server :${latch.port}`, () => latch.stop());
   return { process: latch, url: latch.url, stop };
 }
-
-const tsxBin = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 /** The tutorial's design (baseline/tutorial-server.ts) as its own process on a free port. */
 export function startTutorialServer(redisUrl: string): Promise<BaselineServer> {
@@ -141,9 +144,11 @@ async function startBaselineServer(
   name: 'tutorial-server' | 'bare-fastify' | 'better-auth-server',
   env: Record<string, string>,
 ): Promise<BaselineServer> {
-  const main = fileURLToPath(new URL(`../baseline/${name}.ts`, import.meta.url));
+  // Built by the bench script (tsdown.config.ts): run as plain JavaScript, like Latch.
+  const main = fileURLToPath(new URL(`../../dist/baseline/${name}.mjs`, import.meta.url));
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm bench\`, which builds it`);
   const port = await freePort();
-  const child = spawn(tsxBin, [main], {
+  const child = spawn(process.execPath, [main], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { PATH: process.env.PATH, ...env, PORT: String(port) },

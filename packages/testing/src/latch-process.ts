@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { freePort, waitFor } from './free-port.js';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
 const serverMain = path.join(repoRoot, 'apps/server/src/main.ts');
+const builtMain = path.join(repoRoot, 'apps/server/dist/main.mjs');
 
 export interface LatchProcess {
   url: string;
@@ -21,13 +22,21 @@ export interface LatchProcess {
 /**
  * A real Latch server process (what `pnpm start:server` runs) on a free port, in its own temp
  * working directory with its own SQLite file unless `DATABASE_URL` is given. Spawned directly
- * (not through pnpm) and killed as a process group so nothing outlives the test.
+ * (not through pnpm) and killed as a process group so nothing outlives the test. `built` runs
+ * `apps/server/dist/main.mjs` with plain node instead, as `pnpm start` does (build it first).
  */
-export async function startLatchProcess(env: Record<string, string> = {}): Promise<LatchProcess> {
+export async function startLatchProcess(
+  env: Record<string, string> = {},
+  options: { built?: boolean } = {},
+): Promise<LatchProcess> {
+  if (options.built && !existsSync(builtMain)) {
+    throw new Error(`${builtMain} is missing: run \`pnpm --filter @latch/server build\` first`);
+  }
   // A given PORT is kept (a restart on the same address); otherwise any free one.
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const cwd = mkdtempSync(path.join(tmpdir(), 'latch-server-'));
-  const child: ChildProcess = spawn(tsx, [serverMain], {
+  const [command, args] = options.built ? [process.execPath, [builtMain]] : [tsx, [serverMain]];
+  const child: ChildProcess = spawn(command, args, {
     cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
