@@ -19,10 +19,11 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
 /**
  * HTTP behaviour of every answer, kept in Fastify hooks so it holds whatever adapter serves
  * `/trpc`:
- * - the API security headers on every answer; an HTML page (the bundled web app) gets helmet's
- *   full set instead, with a CSP the app needs (it loads nothing from other origins; one inline
- *   style attribute). Headers that only mean something to a document (CSP sources, COOP,
- *   Referrer-Policy, …) are not sent with each API answer: each one costs every call;
+ * - the API security headers on every API answer (`/trpc`, health, JWKS, introspection); the
+ *   web app's pages and files get helmet's full set instead, with a CSP the app needs (it loads
+ *   nothing from other origins; one inline style attribute). Headers that only mean something
+ *   to a document (CSP sources, COOP, Referrer-Policy, …) are not sent with each API answer:
+ *   each one costs every call;
  * - `Cache-Control: no-store` on every `/trpc` answer — tokens and personal data, errors too —
  *   so no browser or shared cache keeps them;
  * - methods other than GET/POST (and CORS preflights) at `/trpc` are a 405, not a 500;
@@ -57,8 +58,13 @@ export async function registerHttpHardening(
   });
 
   app.addHook('onRequest', (request, reply, done) => {
+    if (!isTrpc(request.url)) {
+      // By path, not by the answer's type: a 304 revalidating a page has no Content-Type, and the
+      // browser takes that 304's headers, CSP included, for the page it has cached.
+      reply.headers(isApi(request.url) ? API_HEADERS : documentHeaders);
+      return done();
+    }
     reply.headers(API_HEADERS);
-    if (!isTrpc(request.url)) return done();
     // Also on the raw response, for an adapter that writes to it directly.
     reply.raw.setHeader('cache-control', 'no-store');
     if (!ALLOWED_METHODS.has(request.method)) {
@@ -79,7 +85,6 @@ export async function registerHttpHardening(
 
   // Callback-style hooks: these run on every request, and an async hook costs a promise each.
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (isHtml(reply.getHeader('content-type'))) reply.headers(documentHeaders);
     // An adapter may answer with a fetch Response (tRPC's does): Fastify then copies its headers
     // over the reply's, so set them on both.
     const response = payload instanceof Response ? payload.headers : undefined;
@@ -117,8 +122,9 @@ function staticHeadersOf(options: HelmetOptions): Record<string, string> {
   return headers;
 }
 
-function isHtml(contentType: unknown): boolean {
-  return typeof contentType === 'string' && contentType.startsWith('text/html');
+/** The other API routes: health, JWKS, introspection. Everything else is the web app's. */
+function isApi(url: string): boolean {
+  return url.startsWith('/healthz') || url.startsWith('/.well-known/') || url.startsWith('/oauth/');
 }
 
 const ALLOWED_METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD']);

@@ -99,7 +99,7 @@ describe('HTTP hardening of /trpc', () => {
     }
   });
 
-  it('sends the API security headers on every JSON answer, and no document-only ones', async () => {
+  it('sends the API security headers on every API answer, and no document-only ones', async () => {
     for (const path of [
       '/trpc/system.ping',
       '/trpc/auth.me',
@@ -163,5 +163,18 @@ describe('security headers of the web app’s pages', () => {
     }
     const script = await rawRequest(web.url, { method: 'GET', path: '/app.js' });
     expect(script.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('sends the page’s set on a 304 too: the browser applies its headers to the cached page', async () => {
+    const first = await rawRequest(web.url, { method: 'GET', path: '/index.html' });
+    const etag = String(first.headers.etag);
+    const revalidated = await rawRequest(web.url, {
+      method: 'GET',
+      path: '/index.html',
+      headers: { 'if-none-match': etag },
+    });
+    expect(revalidated.status).toBe(304);
+    expect(String(revalidated.headers['content-security-policy'])).toContain("script-src 'self'");
+    expect(revalidated.headers['referrer-policy']).toBe('no-referrer');
   });
 });
