@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import {
@@ -98,8 +97,6 @@ export async function createLatchServer(
     await Promise.allSettled([store.close(), db.close()]);
   });
 
-  // No hook parsing every request's cookies: only the refresh procedures read one, when they do.
-  await app.register(cookie, { hook: false });
   if (settings.CORS_ORIGINS) {
     await app.register(cors, {
       origin: settings.CORS_ORIGINS,

@@ -1,4 +1,5 @@
 import type { RefreshCookie } from '@latch/api';
+import { parseCookie, type SetCookie, stringifySetCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Only the tRPC endpoint ever needs the refresh token. */
@@ -20,9 +21,20 @@ export function refreshCookieJar(options: {
   secure: boolean;
   allowedOrigins: readonly string[];
 }): (request: FastifyRequest, reply: FastifyReply) => RefreshCookie {
+  const name = refreshCookieName(options.secure);
   const jar: CookieJar = {
-    name: refreshCookieName(options.secure),
+    name,
     attributes: { path: COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: options.secure },
+    cleared: stringifySetCookie({
+      name,
+      value: '',
+      path: COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: options.secure,
+      expires: new Date(0),
+      maxAge: 0,
+    }),
     allowedOrigins: options.allowedOrigins,
   };
   return (request, reply) => new RequestRefreshCookie(jar, request, reply);
@@ -30,17 +42,23 @@ export function refreshCookieJar(options: {
 
 interface CookieJar {
   name: string;
-  attributes: { path: string; httpOnly: true; sameSite: 'strict'; secure: boolean };
+  attributes: Omit<SetCookie, 'name' | 'value'>;
+  /** The `Set-Cookie` that deletes the cookie: the same for every request. */
+  cleared: string;
   allowedOrigins: readonly string[];
 }
 
 /**
  * Made for every call, read only by the few procedures that touch the cookie, so each answer is
- * worked out when asked. A class, not an object literal with getters: V8 builds such literals on
- * a slow path whose objects it then keeps allocating in the old generation (measured: the heap
- * grew ~1 MB per young collection and each took ~3 ms instead of ~0.5 ms).
+ * worked out when asked. No cookie plugin: its hook would run on every request, and this is the
+ * only cookie Latch reads or sets. A class, not an object literal with getters: V8 builds such
+ * literals on a slow path whose objects it then keeps allocating in the old generation (measured:
+ * the heap grew ~1 MB per young collection and each took ~3 ms instead of ~0.5 ms).
  */
 class RequestRefreshCookie implements RefreshCookie {
+  /** This request's `Set-Cookie` so far: a later one replaces it (a batch may log in, then out). */
+  #written: string | undefined;
+
   constructor(
     private readonly jar: CookieJar,
     private readonly request: FastifyRequest,
@@ -57,20 +75,37 @@ class RequestRefreshCookie implements RefreshCookie {
 
   read(): string | undefined {
     const header = this.request.headers.cookie;
-    return header === undefined
-      ? undefined
-      : this.request.server.parseCookie(header)[this.jar.name];
+    return header === undefined ? undefined : parseCookie(header)[this.jar.name];
   }
 
   set(token: string, expiresAt: number): void {
-    this.reply.setCookie(this.jar.name, token, {
-      ...this.jar.attributes,
-      expires: new Date(expiresAt),
-    });
+    this.#write(
+      stringifySetCookie({
+        name: this.jar.name,
+        value: token,
+        ...this.jar.attributes,
+        expires: new Date(expiresAt),
+      }),
+    );
   }
 
   clear(): void {
-    this.reply.clearCookie(this.jar.name, this.jar.attributes);
+    this.#write(this.jar.cleared);
+  }
+
+  #write(setCookie: string): void {
+    const previous = this.#written;
+    this.#written = setCookie;
+    if (previous === undefined) {
+      this.reply.header('set-cookie', setCookie); // Fastify adds it to any others
+      return;
+    }
+    const others = [this.reply.getHeader('set-cookie')]
+      .flat()
+      .filter((value) => value !== undefined && value !== previous)
+      .map(String);
+    this.reply.removeHeader('set-cookie');
+    this.reply.header('set-cookie', [...others, setCookie]);
   }
 }
 

@@ -164,6 +164,21 @@ describe('the cookie transport (x-latch-transport: cookie)', () => {
     expect(after.body.error?.data.authCode).toBe('SESSION_REVOKED');
   });
 
+  it('a batch that logs in twice answers with one cookie, and that cookie works', async () => {
+    const credentials = { username: `batch_${Date.now().toString(36)}`, password: PASSWORD };
+    expect((await post(server, 'auth.register', credentials)).status).toBe(200);
+    const response = await fetch(`${server.trpcUrl}/auth.login,auth.login?batch=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...cookieTransport },
+      body: JSON.stringify({ 0: credentials, 1: credentials }),
+    });
+    expect(response.status).toBe(200);
+    const cookies = response.headers.getSetCookie().filter((c) => c.startsWith(`${COOKIE}=`));
+    expect(cookies).toHaveLength(1);
+    const refreshed = await post(server, 'auth.refresh', {}, withCookie(cookieValue(cookies)));
+    expect(refreshed.status).toBe(200);
+  });
+
   it('refuses the cookie from another site (Origin or Sec-Fetch-Site), changing nothing; a listed origin may use it', async () => {
     const login = await cookieLogin();
     const value = cookieValue(login.setCookie);
