@@ -16,6 +16,12 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
 };
 
+/** A `/trpc` answer holds tokens or personal data, errors too: no cache may keep it. */
+const TRPC_HEADERS: Readonly<Record<string, string>> = {
+  ...API_HEADERS,
+  'cache-control': 'no-store',
+};
+
 /**
  * HTTP behaviour of every answer, kept in Fastify hooks so it holds whatever adapter serves
  * `/trpc`:
@@ -64,9 +70,11 @@ export async function registerHttpHardening(
       reply.headers(isApi(request.url) ? API_HEADERS : documentHeaders);
       return done();
     }
-    reply.headers(API_HEADERS);
-    // Also on the raw response, for an adapter that writes to it directly.
-    reply.raw.setHeader('cache-control', 'no-store');
+    // On the reply, not the raw response: one header set on `reply.raw` sends Node's `writeHead`
+    // down its slow path (every header set again, one by one). Every /trpc answer leaves through
+    // this reply, tRPC's own handler's too (Fastify copies its Response's headers, and tRPC sets
+    // Cache-Control only from a router's `responseMeta`, which Latch's has none of).
+    reply.headers(TRPC_HEADERS);
     if (!ALLOWED_METHODS.has(request.method)) {
       reply
         .code(405)
@@ -83,22 +91,18 @@ export async function registerHttpHardening(
     done();
   });
 
-  // Callback-style hooks: these run on every request, and an async hook costs a promise each.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    // An adapter may answer with a fetch Response (tRPC's does): Fastify then copies its headers
-    // over the reply's, so set them on both.
-    const response = payload instanceof Response ? payload.headers : undefined;
-    if (isTrpc(request.url)) {
-      reply.header('cache-control', 'no-store');
-      response?.set('cache-control', 'no-store');
-    }
-    if (options.cors) {
+  // Only with CORS on: a hook costs every request something, even one with nothing to do.
+  if (options.cors) {
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      // An adapter may answer with a fetch Response (tRPC's does): Fastify then copies its
+      // headers over the reply's, so set Vary on both.
+      const response = payload instanceof Response ? payload.headers : undefined;
       const vary = withOrigin([reply.getHeader('vary'), response?.get('vary')]);
       reply.header('vary', vary);
       response?.set('vary', vary);
-    }
-    done(null, payload);
-  });
+      done(null, payload);
+    });
+  }
 }
 
 /** The headers helmet sets with these options, read once off a stand-in response. */
