@@ -24,6 +24,7 @@ import { authSettingsOf } from './auth-settings.js';
 import type { Settings } from './config.js';
 import { registerHttpHardening } from './http-hardening.js';
 import { registerIntrospection } from './introspection.js';
+import { lazyRequestLogger } from './lazy-request-logger.js';
 import { refreshCookieJar, TRANSPORT_HEADER } from './refresh-cookie-jar.js';
 import { createSessionStore, type Store } from './session-store.js';
 import { signingKeyMaterial } from './signing-key-material.js';
@@ -72,6 +73,8 @@ export async function createLatchServer(
     trustProxy: trustProxyOption(settings.TRUST_PROXY),
     // tRPC batches put every procedure name in the path.
     routerOptions: { maxParamLength: 5000 },
+    // Each request's logger is made when first written to, not for every request.
+    childLoggerFactory: lazyRequestLogger,
   });
   const store = createSessionStore(settings, sessionTimeoutsOf(authSettings), {
     clock,
