@@ -136,6 +136,27 @@ describe('RedisSessionStore specifics', () => {
     await store.close();
   });
 
+  it('sends the commands of one event-loop turn together, when the turn ends', async () => {
+    const client = connect();
+    await client.ping();
+    const store = new RedisSessionStore(client, { prefix, timeouts: contractTimeouts });
+    const socket = client.stream;
+    const refs = ['a', 'b', 'c'].map((sessionId) => ({ userId: randomUUID(), sessionId }));
+    const checks = Promise.all(refs.map((ref) => store.peek(ref, Date.now())));
+    // All three wait in the corked socket, not one send each ...
+    expect(socket.writableCorked).toBe(1);
+    expect(socket.writableLength).toBeGreaterThan(0);
+    // ... and leave when the turn ends, each answered as if sent alone.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(socket.writableCorked).toBe(0);
+    expect(await checks).toEqual(refs.map(() => ({ status: 'expired' })));
+    // A later turn holds its own writes again.
+    const again = store.peek(refs[0]!, Date.now());
+    expect(socket.writableCorked).toBe(1);
+    expect(await again).toEqual({ status: 'expired' });
+    await store.close();
+  });
+
   it('reports an unreachable server as StoreUnavailableError, fast', async () => {
     const dead = new Redis({
       port: 1,

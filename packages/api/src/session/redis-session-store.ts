@@ -1,6 +1,7 @@
 import { isAuthenticTag } from '../tokens/refresh-token.js';
 import { type RedisClient, RedisScript } from './redis-script.js';
 import * as lua from './redis-scripts.js';
+import { RedisWriteCoalescer } from './redis-write-coalescer.js';
 import type { SessionTimeouts } from './session-policy.js';
 import type {
   ActiveSession,
@@ -41,15 +42,19 @@ const TRANSIENT_REPLY = /^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|BUSY
  *   P{U}:u        sorted set of the user's session ids     TTL: latest absolute expiry
  * and the attempt counters of one group G (a hashed client ip), one hash tag per group:
  *   P{rl:G}:<counter name>                                 TTL: the counter's window
+ * On a single node, the store's commands of one event-loop turn leave in one socket write
+ * (RedisWriteCoalescer), so its client needs no `enableAutoPipelining`.
  */
 export class RedisSessionStore implements SessionStore, RateLimitStore {
   readonly kind = 'redis' as const;
   readonly #client: RedisClient;
+  readonly #writes: RedisWriteCoalescer;
   readonly #prefix: string;
   readonly #timeouts: SessionTimeouts;
 
   constructor(client: RedisClient, options: { prefix: string; timeouts: SessionTimeouts }) {
     this.#client = client;
+    this.#writes = new RedisWriteCoalescer(client);
     this.#prefix = options.prefix;
     this.#timeouts = options.timeouts;
   }
@@ -245,6 +250,7 @@ export class RedisSessionStore implements SessionStore, RateLimitStore {
   }
 
   async #guard<T>(call: () => Promise<T>): Promise<T> {
+    this.#writes.hold();
     try {
       return await call();
     } catch (error) {
