@@ -10,7 +10,7 @@ import {
 } from '../lib/load.js';
 import { round } from '../lib/machine.js';
 import { roundRobin, sessionPool } from '../lib/pool.js';
-import { type BenchOutcome, fmt, passMark, type TargetCheck } from '../lib/report.js';
+import { type BenchOutcome, fmt, LOAD_COLUMNS, passMark, type TargetCheck } from '../lib/report.js';
 import {
   type BaselineServer,
   keyMaterial,
@@ -223,16 +223,7 @@ function summarize(
     noise: noiseOf(Object.values(rounds).flatMap((list) => list.map((s) => s.cpu))),
     table: {
       title: 'peers: Latch auth.me vs better-auth session checks',
-      columns: [
-        'case',
-        'req/s avg',
-        'p50 ms',
-        'p99 ms',
-        'server µs/req',
-        'redis µs/req',
-        '÷ best peer',
-        'after revocation',
-      ],
+      columns: [...LOAD_COLUMNS, '÷ best peer', 'after revocation'],
       rows,
       notes,
     },

@@ -8,7 +8,7 @@ import {
   warmAndMeasure,
 } from '../lib/load.js';
 import { round } from '../lib/machine.js';
-import { type BenchOutcome, fmt, passMark, type TargetCheck } from '../lib/report.js';
+import { type BenchOutcome, fmt, LOAD_COLUMNS, passMark, type TargetCheck } from '../lib/report.js';
 import { keyMaterial, startBareFastify, startPrivateRedis, startServer } from '../lib/stack.js';
 import { callOk, register } from '../lib/trpc.js';
 
@@ -137,16 +137,7 @@ function summarize(
     noise: noiseOf(Object.values(rounds).flatMap((list) => list.map((s) => s.cpu))),
     table: {
       title: 'per-call: server CPU of a call vs a bare Fastify route',
-      columns: [
-        'case',
-        'req/s avg',
-        'p50 ms',
-        'p99 ms',
-        'server µs/req',
-        'redis µs/req',
-        '× bare',
-        'µs over floor',
-      ],
+      columns: [...LOAD_COLUMNS, '× bare', 'µs over floor'],
       rows: (Object.keys(CASES) as Case[]).map(row),
       notes,
     },

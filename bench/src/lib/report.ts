@@ -13,6 +13,16 @@ export interface TargetCheck {
   pass: boolean;
 }
 
+/** The first columns of a table of load runs whose rows start with `case` and its figures. */
+export const LOAD_COLUMNS = [
+  'case',
+  'req/s avg',
+  'p50 ms',
+  'p99 ms',
+  'server µs/req',
+  'redis µs/req',
+] as const;
+
 export interface Table {
   title: string;
   columns: string[];
