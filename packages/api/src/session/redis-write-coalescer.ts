@@ -10,8 +10,8 @@ import type { RedisClient } from './redis-script.js';
  * with it the young collections of a loaded server went wrong: on `auth.me`, each scavenge
  * promoted ~0.7 MB and took 3–4 ms, against 0.3–0.5 ms and nothing promoted without it (likely
  * because the Pipeline defines an accessor on each instance, a pattern V8 builds on a slow path;
- * measured, not proven). Corking
- * gives the same batching — Redis CPU per call is unchanged — with nothing allocated per turn.
+ * measured, not proven). Corking gives the same batching — Redis CPU per call is unchanged — with
+ * nothing allocated per turn.
  *
  * A Cluster client is left alone: it spreads commands over a connection per node, and keeps
  * ioredis's own auto-pipelining.
