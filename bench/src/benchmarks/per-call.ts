@@ -78,9 +78,16 @@ function summarize(
   const floor = serverMicros(rounds.bare);
   const ratio = (key: Case) => serverMicros(rounds[key]) / floor;
   const ratios = { ping: ratio('ping'), me: ratio('me') };
-  // Latch's own cost on top of the floor it is served by: unlike "× bare", it does not move with
-  // the host's per-request kernel cost, which dominates the bare route (see the note below).
+  // Latch's own cost on top of the floor it is served by: the part Latch's code decides.
   const overThin = (key: Case) => serverMicros(rounds[key]) - serverMicros(rounds.thin);
+  // Each round's own ratio (a round runs every case once, one after another): a change of the
+  // host's speed between rounds (see the notes) shows up here instead of being pooled above.
+  const perRound = (key: 'ping' | 'me') =>
+    rounds[key].map((stats, i) => {
+      const bare = rounds.bare[i];
+      return bare ? round(roundMicros(stats) / roundMicros(bare), 2) : Number.NaN;
+    });
+  const listed = (values: number[]) => values.map((value) => fmt(value, 2)).join(' / ');
   const targets: TargetCheck[] = (['ping', 'me'] as const).map((key) => ({
     what: `${CASES[key]}: server CPU per request ÷ bare Fastify's`,
     target: `<= ${TARGETS[key]}`,
@@ -109,7 +116,8 @@ function summarize(
     'server µs/req: CPU time (user + system, from /proc) of the server process per completed request; redis µs/req likewise for redis-server',
     "the first four rows are floors, each its own process answering {pong:true} with no hooks and no logger: a plain route; a one-procedure tRPC router called through createCaller inside a route (tRPC without an HTTP adapter); the same router through tRPC's fastifyTRPCPlugin; and through packages/trpc-fastify, as Latch serves it",
     'Latch runs its whole HTTP stack (security headers, cache-control, the refresh-cookie parser, request logger, error-mapping middleware) on top of its floor row, "tRPC, trpc-fastify"; "µs over floor" = this row\'s server µs/req − that row\'s',
-    'the bare route is mostly kernel time (one read and one writev per request on loopback), and that cost moves with the host: on one machine of the CI kind it took 22–23 µs in some runs and 41–48 µs in others, with no other process busy — a ratio to it moves with it (bench/profiles/README.md, fifth pass), "µs over floor" much less',
+    "the host's speed moves with no other process busy: on machines of the CI kind the bare route took 22–23 µs in some runs and 41–48 µs in others, and on one its user and system time both doubled from one round to the next (bench/profiles/README.md, fifth and sixth passes) — a ratio is only meaningful between rows measured at the same speed, hence the per-round ratios below",
+    `× bare within each round: system.ping ${listed(perRound('ping'))}; auth.me ${listed(perRound('me'))}`,
   ];
   return {
     settings: {
@@ -128,6 +136,7 @@ function summarize(
         (Object.keys(CASES) as Case[]).map((k) => [k, serverMicros(rounds[k])]),
       ),
       ratioToBare: { ping: round(ratios.ping, 3), me: round(ratios.me, 3) },
+      ratioToBarePerRound: { ping: perRound('ping'), me: perRound('me') },
       microsOverTrpcFastifyFloor: {
         ping: round(overThin('ping'), 1),
         me: round(overThin('me'), 1),
@@ -143,4 +152,11 @@ function summarize(
     },
     notes,
   };
+}
+
+/** Server CPU µs per request of one round (NaN off Linux, where there is no /proc). */
+function roundMicros(stats: LoadStats): number {
+  return stats.cpu && stats.requests.total > 0
+    ? (stats.cpu.seconds.server * 1e6) / stats.requests.total
+    : Number.NaN;
 }
