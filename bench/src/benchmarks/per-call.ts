@@ -53,11 +53,15 @@ export const perCall: Benchmark = {
       const session = await register(latch.url, 'bench_per_call');
       await callOk(latch.url, 'auth.me', { token: session.accessToken });
       const bearer = { authorization: `Bearer ${session.accessToken}` };
+      const floorCases = floorKeys.map((k, i) => ({
+        key: CASES[k],
+        options: { url: `${floors[i]!.url}/trpc/ping` },
+      }));
+      // The bare route runs right before the Latch rows in each round, so each round's own
+      // ratios compare neighbours in time (the table keeps CASES' order).
       const cases = [
-        ...floorKeys.map((k, i) => ({
-          key: CASES[k],
-          options: { url: `${floors[i]!.url}/trpc/ping` },
-        })),
+        ...floorCases.filter((c) => c.key !== CASES.bare),
+        ...floorCases.filter((c) => c.key === CASES.bare),
         { key: CASES.ping, options: { url: `${latch.url}/trpc/system.ping` } },
         { key: CASES.me, options: { url: `${latch.url}/trpc/auth.me`, headers: bearer } },
       ];
@@ -80,7 +84,7 @@ function summarize(
   const ratios = { ping: ratio('ping'), me: ratio('me') };
   // Latch's own cost on top of the floor it is served by: the part Latch's code decides.
   const overThin = (key: Case) => serverMicros(rounds[key]) - serverMicros(rounds.thin);
-  // Each round's own ratio (a round runs every case once, one after another): a change of the
+  // Each round's own ratio (a round runs the bare route, then ping, then me): a change of the
   // host's speed between rounds (see the notes) shows up here instead of being pooled above.
   const perRound = (key: 'ping' | 'me') =>
     rounds[key].map((stats, i) => {
@@ -117,7 +121,7 @@ function summarize(
     "the first four rows are floors, each its own process answering {pong:true} with no hooks and no logger: a plain route; a one-procedure tRPC router called through createCaller inside a route (tRPC without an HTTP adapter); the same router through tRPC's fastifyTRPCPlugin; and through packages/trpc-fastify, as Latch serves it",
     'Latch runs its whole HTTP stack (security headers, cache-control, the refresh-cookie parser, request logger, error-mapping middleware) on top of its floor row, "tRPC, trpc-fastify"; "µs over floor" = this row\'s server µs/req − that row\'s',
     "the host's speed moves with no other process busy: on machines of the CI kind the bare route took 22–23 µs in some runs and 41–48 µs in others, and on one its user and system time both doubled from one round to the next (bench/profiles/README.md, fifth and sixth passes) — a ratio is only meaningful between rows measured at the same speed, hence the per-round ratios below",
-    `× bare within each round: system.ping ${listed(perRound('ping'))}; auth.me ${listed(perRound('me'))}`,
+    `× bare within each round (the bare route runs right before the Latch rows): system.ping ${listed(perRound('ping'))}; auth.me ${listed(perRound('me'))}`,
   ];
   return {
     settings: {
