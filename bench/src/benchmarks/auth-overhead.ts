@@ -12,7 +12,7 @@ import {
 } from '../lib/load.js';
 import { round } from '../lib/machine.js';
 import { DEFAULTS, roundRobin, sessionPool } from '../lib/pool.js';
-import { type BenchOutcome, fmt, passMark, type TargetCheck } from '../lib/report.js';
+import { type BenchOutcome, fmt, passMark, roundsNote, type TargetCheck } from '../lib/report.js';
 import { keyMaterial, type PrivateRedis, startPrivateRedis, startServer } from '../lib/stack.js';
 import { callOk, register } from '../lib/trpc.js';
 
@@ -192,7 +192,7 @@ function summarize(ctx: BenchContext, results: AlgResult[]): BenchOutcome {
     );
   }
   const notes = [
-    `every column is the median over ${ctx.rounds} interleaved round(s); "vs ping" = this row's "req/s avg" ÷ the ping row's "req/s avg" (the JSON also has the median of per-round ratios); the target (>= ${TARGET_RATIO}) applies to the 1-token row`,
+    `${roundsNote(ctx.rounds)}; "vs ping" = this row's "req/s avg" ÷ the ping row's "req/s avg" (the JSON also has the median of per-round ratios); the target (>= ${TARGET_RATIO}) applies to the 1-token row`,
     `cache off: ${MISS_POOL.toLocaleString('en-US')} live sessions' tokens walked round-robin, twice the server's 10 000-entry FIFO verified-token cache, so no token is still cached when it comes round (measured without changing the server); the ${HIT_POOL.toLocaleString('en-US')}-token row is the same load with every token cached`,
     'server/redis µs/req: CPU time of the server process and of redis-server per completed request (from /proc, all rounds)',
     `in-process AccessTokens.verify per call: ${results.map((r) => `${r.alg} ${r.verifyMicros.cached} µs cached vs ${r.verifyMicros.uncached} µs uncached`).join('; ')}`,

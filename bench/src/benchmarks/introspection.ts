@@ -1,7 +1,7 @@
 import type { Benchmark } from '../lib/context.js';
 import { combine, cpuCell, interleaved, type LoadStats, noiseOf, warmUp } from '../lib/load.js';
 import { round } from '../lib/machine.js';
-import { type BenchOutcome, fmt } from '../lib/report.js';
+import { type BenchOutcome, fmt, roundsNote } from '../lib/report.js';
 import { keyMaterial, startPrivateRedis, startServer } from '../lib/stack.js';
 import { callOk, register } from '../lib/trpc.js';
 
@@ -75,7 +75,7 @@ function summarize(rounds: number, me: LoadStats[], introspect: LoadStats[]): Be
     ];
   };
   const notes = [
-    `every column is the median over ${rounds} interleaved round(s); "vs auth.me" = this row's req/s ÷ auth.me's req/s`,
+    `${roundsNote(rounds)}; "vs auth.me" = this row's req/s ÷ auth.me's req/s`,
     'introspection verifies the token and reads its session in one Redis script (peek), without sliding it; auth.me does the same check and slides the session',
   ];
   return {

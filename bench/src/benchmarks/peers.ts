@@ -10,7 +10,14 @@ import {
 } from '../lib/load.js';
 import { round } from '../lib/machine.js';
 import { roundRobin, sessionPool } from '../lib/pool.js';
-import { type BenchOutcome, fmt, LOAD_COLUMNS, passMark, type TargetCheck } from '../lib/report.js';
+import {
+  type BenchOutcome,
+  fmt,
+  LOAD_COLUMNS,
+  passMark,
+  roundsNote,
+  type TargetCheck,
+} from '../lib/report.js';
 import {
   type BaselineServer,
   keyMaterial,
@@ -187,7 +194,7 @@ function summarize(
     ];
   });
   const notes = [
-    `every column is the median over ${ctx.rounds} interleaved round(s) of ${ctx.durationSec} s at ${ctx.connections} connections, the five cases alternating; "÷ best peer" = this row's req/s ÷ better-auth's best configuration's (here: ${CASES[best]}); target for Latch's rows: >= ${TARGET}`,
+    `${roundsNote(ctx.rounds, ctx)}; the five cases alternate; "÷ best peer" = this row's req/s ÷ better-auth's best configuration's (here: ${CASES[best]}); target for Latch's rows: >= ${TARGET}`,
     "better-auth 1.7.x, email+password sign-up, its session check (auth.api.getSession) inside a Fastify 5 route answering {user}; rate limit and telemetry off; PostgreSQL (the machine's, its own schema per run), Redis the same private redis-server as Latch's",
     "server µs/req counts the benchmark's own child processes only: PostgreSQL is the machine's service, so the database configuration's database CPU is not in the table (it flatters that row)",
     "revoked: the same session presented right after logout / sign-out; the cookie cache keeps accepting a signed-out session until the cached cookie expires (maxAge 300 s here, better-auth's default), Latch refuses at once",

@@ -8,7 +8,14 @@ import {
   warmAndMeasure,
 } from '../lib/load.js';
 import { round } from '../lib/machine.js';
-import { type BenchOutcome, fmt, LOAD_COLUMNS, passMark, type TargetCheck } from '../lib/report.js';
+import {
+  type BenchOutcome,
+  fmt,
+  LOAD_COLUMNS,
+  passMark,
+  roundsNote,
+  type TargetCheck,
+} from '../lib/report.js';
 import { keyMaterial, startBareFastify, startPrivateRedis, startServer } from '../lib/stack.js';
 import { callOk, register } from '../lib/trpc.js';
 
@@ -116,7 +123,7 @@ function summarize(
     ];
   };
   const notes = [
-    `every column is the median over ${ctx.rounds} interleaved round(s) of ${ctx.durationSec} s at ${ctx.connections} connections; "× bare" = this row's server µs/req ÷ the bare row's (targets: system.ping <= ${TARGETS.ping}, auth.me <= ${TARGETS.me})`,
+    `${roundsNote(ctx.rounds, ctx)}; "× bare" = this row's server µs/req ÷ the bare row's (targets: system.ping <= ${TARGETS.ping}, auth.me <= ${TARGETS.me})`,
     'server µs/req: CPU time (user + system, from /proc) of the server process per completed request; redis µs/req likewise for redis-server',
     "the first four rows are floors, each its own process answering {pong:true} with no hooks and no logger: a plain route; a one-procedure tRPC router called through createCaller inside a route (tRPC without an HTTP adapter); the same router through tRPC's fastifyTRPCPlugin; and through packages/trpc-fastify, as Latch serves it",
     'Latch runs its whole HTTP stack (security headers, cache-control, the refresh-cookie parser, request logger, error-mapping middleware) on top of its floor row, "tRPC, trpc-fastify"; "µs over floor" = this row\'s server µs/req − that row\'s',

@@ -23,6 +23,18 @@ export const LOAD_COLUMNS = [
   'redis µs/req',
 ] as const;
 
+/**
+ * The note that says how a table of load runs combines its rounds (`combine`): req/s and latency
+ * are medians over the rounds, CPU per request pools them.
+ */
+export function roundsNote(
+  rounds: number,
+  each?: { durationSec: number; connections: number },
+): string {
+  const of = each ? ` of ${each.durationSec} s at ${each.connections} connections` : '';
+  return `req/s and latency: the median over ${rounds} interleaved round(s)${of}; µs/req: all rounds' CPU time ÷ all their requests`;
+}
+
 export interface Table {
   title: string;
   columns: string[];
