@@ -96,7 +96,7 @@ function summarize(
   const perRound = (key: 'ping' | 'me') =>
     rounds[key].map((stats, i) => {
       const bare = rounds.bare[i];
-      return bare ? round(roundMicros(stats) / roundMicros(bare), 2) : Number.NaN;
+      return bare ? round(serverMicros([stats]) / serverMicros([bare]), 2) : Number.NaN;
     });
   const listed = (values: number[]) => values.map((value) => fmt(value, 2)).join(' / ');
   const targets: TargetCheck[] = (['ping', 'me'] as const).map((key) => ({
@@ -163,11 +163,4 @@ function summarize(
     },
     notes,
   };
-}
-
-/** Server CPU µs per request of one round (NaN off Linux, where there is no /proc). */
-function roundMicros(stats: LoadStats): number {
-  return stats.cpu && stats.requests.total > 0
-    ? (stats.cpu.seconds.server * 1e6) / stats.requests.total
-    : Number.NaN;
 }
