@@ -119,7 +119,7 @@ function summarize(
       cpuCell(s, 'server'),
       cpuCell(s, 'redis'),
       cell,
-      key === 'ping' || key === 'me' ? fmt(overThin(key), 0) : '',
+      key === 'ping' || key === 'me' ? fmt(overThin(key), 1) : '',
     ];
   };
   const notes = [

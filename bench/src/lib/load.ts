@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { type CpuShare, cpuShare, sampleCpu } from './cpu.js';
+import { round } from './machine.js';
 import type { Noise } from './report.js';
 
 /** What one autocannon run measured: the raw numbers every result JSON keeps. */
@@ -222,7 +223,9 @@ export function cpuPerRequest(
   stats: LoadStats,
 ): { server: number; redis: number; bench: number } | null {
   if (!stats.cpu || stats.requests.total === 0) return null;
-  const per = (seconds: number) => Math.round((seconds * 1e6) / stats.requests.total);
+  // A tenth of a µs: a bare route costs ~11 µs on a fast machine, where whole µs would move
+  // every ratio taken of it by up to 9 %.
+  const per = (seconds: number) => round((seconds * 1e6) / stats.requests.total, 1);
   const { server, redis, bench } = stats.cpu.seconds;
   return { server: per(server), redis: per(redis), bench: per(bench) };
 }
@@ -230,7 +233,7 @@ export function cpuPerRequest(
 /** A table cell: CPU µs per request of one role, or n/a off Linux. */
 export function cpuCell(stats: LoadStats, role: 'server' | 'redis' | 'bench'): string {
   const per = cpuPerRequest(stats);
-  return per ? String(per[role]) : 'n/a';
+  return per ? per[role].toFixed(1) : 'n/a';
 }
 
 /** How much CPU other processes took during these runs: median and worst (null off Linux). */
