@@ -127,7 +127,7 @@ function summarize(
     'server µs/req: CPU time (user + system, from /proc) of the server process per completed request; redis µs/req likewise for redis-server',
     "the first four rows are floors, each its own process answering {pong:true} with no hooks and no logger: a plain route; a one-procedure tRPC router called through createCaller inside a route (tRPC without an HTTP adapter); the same router through tRPC's fastifyTRPCPlugin; and through packages/trpc-fastify, as Latch serves it",
     'Latch runs its whole HTTP stack (security headers, cache-control, the refresh-cookie parser, request logger, error-mapping middleware) on top of its floor row, "tRPC, trpc-fastify"; "µs over floor" = this row\'s server µs/req − that row\'s',
-    "the host's speed moves with no other process busy: on machines of the CI kind the bare route took 22–23 µs in some runs and 41–48 µs in others, and on one its user and system time both doubled from one round to the next (bench/profiles/README.md, fifth and sixth passes) — a ratio is only meaningful between rows measured at the same speed, hence the per-round ratios below",
+    "the host's speed moves with no other process busy: on machines of the CI kind the bare route took 22–23 µs in some runs and 41–48 µs in others (11 µs on a fourth), and on one its user and system time both doubled from one round to the next (bench/profiles/README.md, fifth and sixth passes) — a ratio is only meaningful between rows measured at the same speed, hence the per-round ratios below",
     `× bare within each round (the bare route runs right before the Latch rows): system.ping ${listed(perRound('ping'))}; auth.me ${listed(perRound('me'))}`,
   ];
   return {
