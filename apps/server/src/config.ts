@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { weakHmacSecretReason } from '@latch/api';
+import { JWT_ALGORITHMS, weakHmacSecretReason } from '@latch/api';
 import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH_DEFAULT,
@@ -130,7 +130,7 @@ export const settingsSchema = z
     SESSION_IDLE_TIMEOUT: seconds(1800),
     SESSION_ABSOLUTE_TIMEOUT: seconds(604_800),
     SESSION_POLICY: env(z.enum(['multi', 'single']).default('multi')),
-    JWT_ALG: env(z.enum(['EdDSA', 'ES256', 'HS256']).default('EdDSA')),
+    JWT_ALG: env(z.enum(JWT_ALGORITHMS).default('EdDSA')),
     JWT_SECRET: env(
       z
         .string()

@@ -1,4 +1,4 @@
-import type { Benchmark } from '../lib/context.js';
+import type { BenchContext, Benchmark } from '../lib/context.js';
 import { combine, cpuCell, interleaved, type LoadStats, noiseOf, warmUp } from '../lib/load.js';
 import { round } from '../lib/machine.js';
 import { type BenchOutcome, fmt, roundsNote } from '../lib/report.js';
@@ -22,7 +22,7 @@ export const introspection: Benchmark = {
   async run(ctx) {
     const redis = await startPrivateRedis();
     ctx.machine.redis = redis.version;
-    const server = await startServer(redis, await keyMaterial('EdDSA'), {
+    const server = await startServer(redis, await keyMaterial(ctx.alg), {
       INTROSPECTION_CLIENTS: `${CLIENT.id}:${CLIENT.secret}`,
     });
     try {
@@ -51,7 +51,7 @@ export const introspection: Benchmark = {
         ctx,
         ctx.log,
       );
-      return summarize(ctx.rounds, measured.get(CASES.me)!, measured.get(CASES.introspect)!);
+      return summarize(ctx, measured.get(CASES.me)!, measured.get(CASES.introspect)!);
     } finally {
       await server.stop();
       await redis.stop();
@@ -59,7 +59,11 @@ export const introspection: Benchmark = {
   },
 };
 
-function summarize(rounds: number, me: LoadStats[], introspect: LoadStats[]): BenchOutcome {
+function summarize(
+  { rounds, alg }: BenchContext,
+  me: LoadStats[],
+  introspect: LoadStats[],
+): BenchOutcome {
   const reqPerSec = (list: LoadStats[]) => combine(list).requests.average;
   const ratio = reqPerSec(introspect) / reqPerSec(me);
   const row = (label: string, list: LoadStats[], value: string) => {
@@ -79,7 +83,7 @@ function summarize(rounds: number, me: LoadStats[], introspect: LoadStats[]): Be
     'introspection verifies the token and reads its session in one Redis script (peek), without sliding it; auth.me does the same check and slides the session',
   ];
   return {
-    settings: { rounds, client: CLIENT.id },
+    settings: { rounds, client: CLIENT.id, jwtAlg: alg },
     raw: { me, introspect },
     computed: { ratio: round(ratio, 3) },
     targets: [],

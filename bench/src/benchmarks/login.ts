@@ -19,7 +19,7 @@ export const login: Benchmark = {
     ctx.machine.redis = redis.version;
     const runs: LoadStats[] = [];
     try {
-      const server = await startServer(redis, await keyMaterial('EdDSA'));
+      const server = await startServer(redis, await keyMaterial(ctx.alg));
       try {
         const user = await register(server.url, 'bench_login');
         const body = JSON.stringify({ username: user.user.username, password: BENCH_PASSWORD });
@@ -108,7 +108,7 @@ function summarize(
       warmupSec: ctx.warmupSec,
       connections: CONNECTIONS,
       argon2: { ...defaultPasswordHashOptions, algorithm: 'argon2id', memoryMiB },
-      jwtAlg: 'EdDSA',
+      jwtAlg: ctx.alg,
     },
     raw: { runs, inProcess: cost },
     computed: { loginsPerSecond: round(peak, 1), rationale },

@@ -56,7 +56,7 @@ export const peers: Benchmark = {
   async run(ctx) {
     const redis = await startPrivateRedis();
     ctx.machine.redis = redis.version;
-    const key = await keyMaterial('EdDSA');
+    const key = await keyMaterial(ctx.alg);
     const suffix = `${process.pid}`;
     const started: BaselineServer[] = [];
     try {
@@ -195,6 +195,7 @@ function summarize(
   });
   const notes = [
     `${roundsNote(ctx.rounds, ctx)}; the five cases alternate; "÷ best peer" = this row's req/s ÷ better-auth's best configuration's (here: ${CASES[best]}); target for Latch's rows: >= ${TARGET}`,
+    `Latch's access tokens are signed with ${ctx.alg} (\`--alg\`; SPEC's default is EdDSA): with the cache off, every call checks one signature`,
     "better-auth 1.7.x, email+password sign-up, its session check (auth.api.getSession) inside a Fastify 5 route answering {user}; rate limit and telemetry off; PostgreSQL (the machine's, its own schema per run), Redis the same private redis-server as Latch's",
     "server µs/req counts the benchmark's own child processes only: PostgreSQL is the machine's service, so the database configuration's database CPU is not in the table (it flatters that row)",
     "revoked: the same session presented right after logout / sign-out; the cookie cache keeps accepting a signed-out session until the cached cookie expires (maxAge 300 s here, better-auth's default), Latch refuses at once",
@@ -206,6 +207,7 @@ function summarize(
       rounds: ctx.rounds,
       warmupSec: ctx.warmupSec,
       missPool: MISS_POOL,
+      jwtAlg: ctx.alg,
       database: DATABASE_URL.replace(/\/\/[^@]*@/, '//…@'),
     },
     raw: rounds,

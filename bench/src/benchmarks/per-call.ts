@@ -1,4 +1,4 @@
-import type { Benchmark } from '../lib/context.js';
+import type { BenchContext, Benchmark } from '../lib/context.js';
 import {
   combine,
   cpuCell,
@@ -50,7 +50,7 @@ export const perCall: Benchmark = {
   async run(ctx) {
     const redis = await startPrivateRedis();
     ctx.machine.redis = redis.version;
-    const key = await keyMaterial('EdDSA');
+    const key = await keyMaterial(ctx.alg);
     const floorKeys = Object.keys(FLOORS) as (keyof typeof FLOORS)[];
     const [latch, ...floors] = await Promise.all([
       startServer(redis, key),
@@ -82,7 +82,7 @@ export const perCall: Benchmark = {
 };
 
 function summarize(
-  ctx: { connections: number; durationSec: number; rounds: number; warmupSec: number },
+  ctx: BenchContext,
   rounds: Record<keyof typeof CASES, LoadStats[]>,
 ): BenchOutcome {
   const serverMicros = (list: LoadStats[]) => cpuPerRequest(combine(list))?.server ?? Number.NaN;
@@ -136,8 +136,7 @@ function summarize(
       durationSec: ctx.durationSec,
       rounds: ctx.rounds,
       warmupSec: ctx.warmupSec,
-      latch:
-        'startLatchProcess (apps/server/src/main.ts, NODE_ENV=test), EdDSA, LOG_LEVEL=warn, private redis-server',
+      latch: `startLatchProcess (apps/server/dist/main.mjs, NODE_ENV=test), ${ctx.alg}, LOG_LEVEL=warn, private redis-server`,
       floors:
         'bench/src/baseline/bare-fastify.ts (FLOOR=route|trpc-caller|trpc-official|trpc-thin): Fastify 5, logger off',
     },

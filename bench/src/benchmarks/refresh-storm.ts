@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { AccessTokens } from '@latch/api';
+import { AccessTokens, type JwtAlgorithm } from '@latch/api';
 import type { BenchContext, Benchmark } from '../lib/context.js';
 import { type CpuShare, cpuShare, sampleCpu } from '../lib/cpu.js';
 import { noiseOf } from '../lib/load.js';
@@ -34,7 +34,7 @@ export const refreshStorm: Benchmark = {
     const rounds: Round[] = [];
     let lone: number[] = [];
     try {
-      const server = await startServer(redis, await keyMaterial('EdDSA'));
+      const server = await startServer(redis, await keyMaterial(ctx.alg));
       try {
         const user = await register(server.url, 'bench_storm');
         lone = await loneRefreshes(server.url, user.user.username);
@@ -88,7 +88,7 @@ export const refreshStorm: Benchmark = {
     } finally {
       await redis.stop();
     }
-    return summarize(ctx, rounds, lone, await signCost());
+    return summarize(ctx, rounds, lone, await signCost(ctx.alg));
   },
 };
 
@@ -113,8 +113,8 @@ async function loneRefreshes(baseUrl: string, username: string): Promise<number[
 }
 
 /** In-process cost of signing one access token (each refresh signs one before rotating). */
-async function signCost(): Promise<number> {
-  const { keys } = await keyMaterial('EdDSA');
+async function signCost(alg: JwtAlgorithm): Promise<number> {
+  const { keys } = await keyMaterial(alg);
   const tokens = new AccessTokens({ keys, ttlMs: 900_000, issuer: 'latch', audience: 'latch-api' });
   const ref = { userId: 'u', sessionId: 's' };
   for (let i = 0; i < 100; i++) await tokens.sign(ref, Date.now());
@@ -246,7 +246,7 @@ function summarize(
   computed.serverMsPerRefreshUnderStorm = round(biggestMax / biggest, 2);
   computed.signMicrosPerAccessToken = signMicros;
   const notes = [
-    `a lone refresh (chain of ${lone.length}, one at a time) takes p50 ${fmt(loneLatency.p50, 1)} ms; in the ${biggest}-storm the last answer comes after ${fmt(biggestMax)} ms (~${fmt(biggestMax / biggest, 2)} ms per refresh, served one after another by one event loop); every request signs its own access token before the atomic rotation decides which one wins (in-process EdDSA sign ≈ ${fmt(signMicros)} µs)`,
+    `a lone refresh (chain of ${lone.length}, one at a time) takes p50 ${fmt(loneLatency.p50, 1)} ms; in the ${biggest}-storm the last answer comes after ${fmt(biggestMax)} ms (~${fmt(biggestMax / biggest, 2)} ms per refresh, served one after another by one event loop); every request signs its own access token before the atomic rotation decides which one wins (in-process ${ctx.alg} sign ≈ ${fmt(signMicros)} µs)`,
     'server CPU ms/refresh: CPU time of the server process during the storms ÷ refreshes (from /proc)',
     'each round: a fresh login, then N auth.refresh with its refresh token at once over N warm keep-alive sockets; rotations = refresh hashes the session hash lists as retired afterwards (its rl field)',
     'latency is per request from send to full answer, over all rounds of that size',
@@ -255,7 +255,7 @@ function summarize(
     settings: {
       concurrency: CONCURRENCY,
       rounds: ctx.quick ? QUICK_ROUNDS : ROUNDS,
-      jwtAlg: 'EdDSA',
+      jwtAlg: ctx.alg,
     },
     raw: rounds,
     computed,

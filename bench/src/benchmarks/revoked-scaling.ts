@@ -62,7 +62,7 @@ async function measureLatch(ctx: BenchContext, levels: number[]): Promise<Level[
   const populatedRedis = await startPrivateRedis();
   ctx.machine.redis = populatedRedis.version;
   const controlRedis = await startPrivateRedis();
-  const key = await keyMaterial('EdDSA');
+  const key = await keyMaterial(ctx.alg);
   const populated = await startServer(populatedRedis, key);
   const control = await startServer(controlRedis, key);
   try {
@@ -219,7 +219,7 @@ function summarize(ctx: BenchContext, latch: Level[], tutorial: Level[]): BenchO
       durationSec: ctx.durationSec,
       rounds: ctx.rounds,
       warmupSec: ctx.warmupSec,
-      jwtAlg: 'EdDSA',
+      jwtAlg: ctx.alg,
       latchLevels: latch.map((x) => x.deadSessions),
       tutorialLevels: tutorial.map((x) => x.deadSessions),
       redisMaxmemory: REDIS_MAXMEMORY,

@@ -1,3 +1,4 @@
+import type { JwtAlgorithm } from '@latch/api';
 import type { MachineInfo } from './machine.js';
 import type { BenchOutcome } from './report.js';
 
@@ -11,6 +12,8 @@ export interface BenchContext {
   warmupSec: number;
   /** Concurrent keep-alive connections of each throughput run. */
   connections: number;
+  /** What the Latch servers sign access tokens with (auth-overhead compares EdDSA and HS256 itself). */
+  alg: JwtAlgorithm;
   machine: MachineInfo;
   log(message: string): void;
 }

@@ -69,9 +69,11 @@ export async function keyMaterial(alg: JwtAlgorithm): Promise<KeyMaterial> {
       keys: await loadSigningKeys({ alg, secret }),
     };
   }
-  const privateKeyPem = generateKeyPairSync('ed25519')
-    .privateKey.export({ type: 'pkcs8', format: 'pem' })
-    .toString();
+  const { privateKey } =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('ed25519');
+  const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   return {
     alg,
     env: { JWT_ALG: alg, JWT_PRIVATE_KEY: privateKeyPem },

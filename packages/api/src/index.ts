@@ -27,6 +27,7 @@ export { StoreUnavailableError } from './session/session-store.js';
 export { type AccessTokenOptions, AccessTokens } from './tokens/access-token.js';
 export {
   ed25519PublicKeyOf,
+  JWT_ALGORITHMS,
   type JwtAlgorithm,
   loadSigningKeys,
   SigningKeyError,

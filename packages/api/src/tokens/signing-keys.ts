@@ -8,7 +8,9 @@ import {
 } from 'node:crypto';
 import { base64url, calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose';
 
-export type JwtAlgorithm = 'EdDSA' | 'ES256' | 'HS256';
+/** What access tokens may be signed with (SPEC: `JWT_ALG`); the first is the default. */
+export const JWT_ALGORITHMS = ['EdDSA', 'ES256', 'HS256'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 /** The key that signs new tokens plus every key whose tokens are still accepted, by `kid`. */
 export interface SigningKeys {
