@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { AccessTokens, type JwtAlgorithm } from '@latch/api';
+import type { Redis } from 'ioredis';
 import type { BenchContext, Benchmark } from '../lib/context.js';
 import { type CpuShare, cpuShare, sampleCpu } from '../lib/cpu.js';
 import { noiseOf } from '../lib/load.js';
@@ -19,7 +20,7 @@ interface Round {
   statuses: Record<string, number>;
   /** Distinct refresh tokens among the 200 answers: 1 when every caller got the same pair. */
   distinctRefreshTokens: number;
-  /** Refresh hashes the session hash lists as retired after the storm: one per rotation. */
+  /** How far the session's refresh generation moved in the storm: one per rotation. */
   rotations: number;
   latenciesMs: number[];
   cpu: CpuShare | null;
@@ -49,6 +50,8 @@ export const refreshStorm: Benchmark = {
             );
             for (let i = 0; i < (ctx.quick ? QUICK_ROUNDS : ROUNDS); i++) {
               const session = await login(server.url, user.user.username);
+              const sessionKey = `${REDIS_PREFIX}{${session.user.id}}:s:${session.sessionId}`;
+              const generation = await refreshGeneration(redis.client, sessionKey);
               ctx.log(`${concurrency} concurrent refreshes, round ${i + 1}`);
               const before = sampleCpu();
               const answers = await Promise.all(
@@ -66,14 +69,11 @@ export const refreshStorm: Benchmark = {
                   a.status === 200 ? [(a.data as TokenPair).refreshToken] : [],
                 ),
               );
-              const stored = await redis.client.hgetall(
-                `${REDIS_PREFIX}{${session.user.id}}:s:${session.sessionId}`,
-              );
               rounds.push({
                 concurrency,
                 statuses,
                 distinctRefreshTokens: tokens.size,
-                rotations: retiredHashes(stored),
+                rotations: (await refreshGeneration(redis.client, sessionKey)) - generation,
                 latenciesMs: answers.map((a) => round(a.ms, 2)),
                 cpu,
               });
@@ -123,17 +123,11 @@ async function signCost(alg: JwtAlgorithm): Promise<number> {
   return round(performance.now() - started, 1); // ms per 1000 = µs per call
 }
 
-/**
- * Refresh hashes the session has retired: one per rotation. The store keeps them newest first,
- * space-separated, in the `rl` field (redis-scripts.ts); earlier versions kept one `r:<hash>`
- * field each, which is counted too so the benchmark reads either layout.
- */
-function retiredHashes(session: Record<string, string>): number {
-  const listed = (session.rl ?? '').split(' ').filter(Boolean).length;
-  const fields = Object.keys(session).filter((f) => f.startsWith('r:')).length;
-  if (Object.keys(session).length === 0)
-    throw new Error('the session hash is gone after the storm');
-  return listed + fields;
+/** The session's refresh generation (its `rg` field, redis-scripts.ts): one more per rotation. */
+async function refreshGeneration(client: Redis, sessionKey: string): Promise<number> {
+  const generation = await client.hget(sessionKey, 'rg');
+  if (generation === null) throw new Error(`the session hash ${sessionKey} is gone`);
+  return Number(generation);
 }
 
 /** One tRPC call over the given agent; resolves with status, data and wall time. */
@@ -248,7 +242,7 @@ function summarize(
   const notes = [
     `a lone refresh (chain of ${lone.length}, one at a time) takes p50 ${fmt(loneLatency.p50, 1)} ms; in the ${biggest}-storm the last answer comes after ${fmt(biggestMax)} ms (~${fmt(biggestMax / biggest, 2)} ms per refresh, served one after another by one event loop); every request signs its own access token before the atomic rotation decides which one wins (in-process ${ctx.alg} sign ≈ ${fmt(signMicros)} µs)`,
     'server CPU ms/refresh: CPU time of the server process during the storms ÷ refreshes (from /proc)',
-    'each round: a fresh login, then N auth.refresh with its refresh token at once over N warm keep-alive sockets; rotations = refresh hashes the session hash lists as retired afterwards (its rl field)',
+    'each round: a fresh login, then N auth.refresh with its refresh token at once over N warm keep-alive sockets; rotations = how far the refresh generation of the session hash (its rg field) moved',
     'latency is per request from send to full answer, over all rounds of that size',
   ];
   return {
