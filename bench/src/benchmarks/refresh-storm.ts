@@ -126,7 +126,11 @@ async function signCost(alg: JwtAlgorithm): Promise<number> {
 /** The session's refresh generation (its `rg` field, redis-scripts.ts): one more per rotation. */
 async function refreshGeneration(client: Redis, sessionKey: string): Promise<number> {
   const generation = await client.hget(sessionKey, 'rg');
-  if (generation === null) throw new Error(`the session hash ${sessionKey} is gone`);
+  if (generation === null) {
+    throw new Error(
+      `${sessionKey} has no rg field: the session is gone, or the store's layout changed`,
+    );
+  }
   return Number(generation);
 }
 
